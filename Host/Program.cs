@@ -1,0 +1,3 @@
+using ActorPager.Host;
+
+return await CommandLine.RunAsync(args).ConfigureAwait(false);

@@ -62,10 +62,10 @@ public abstract class PageStoreContractTests : IAsyncLifetime
         return result.Bytes;
     }
 
-    [Fact]
+    [StoreFact]
     public void Kind_Always_IsTheStoresKind() => Assert.Equal(ExpectedKind, Store.Kind);
 
-    [Fact]
+    [StoreFact]
     public async Task Read_FileNeverWritten_ZerosAndNoBytesInside()
     {
         byte[] buffer = Dirty(Page);
@@ -75,7 +75,7 @@ public abstract class PageStoreContractTests : IAsyncLifetime
         Assert.Equal(0, AssertOk(await Store.GetSizeAsync("never")));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Write_ThenRead_ReturnsTheData()
     {
         byte[] data = Pattern(2 * Page, 1);
@@ -86,7 +86,7 @@ public abstract class PageStoreContractTests : IAsyncLifetime
         Assert.Equal(2 * Page, AssertOk(await Store.GetSizeAsync("f")));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Write_PastTheEnd_ExtendsTheFileAndTheGapReadsZeros()
     {
         byte[] first = Pattern(100, 2);
@@ -102,7 +102,7 @@ public abstract class PageStoreContractTests : IAsyncLifetime
         Assert.Equal(far, buffer[(5 * Page)..]);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Read_PastTheEnd_ZerosAndCountsOnlyBytesInside()
     {
         byte[] data = Pattern(Page + 100, 4);
@@ -117,7 +117,7 @@ public abstract class PageStoreContractTests : IAsyncLifetime
         Assert.All(beyond, b => Assert.Equal(0, b));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Read_HoleInsideTheSize_ReadsZeros()
     {
         AssertOk(await Store.WriteAsync("f", 3 * Page, Pattern(Page, 5), WriteDurability.Buffered));
@@ -126,7 +126,7 @@ public abstract class PageStoreContractTests : IAsyncLifetime
         Assert.All(buffer, b => Assert.Equal(0, b));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Read_HoleWithReportHoles_AnswersHoleAndZeros()
     {
         AssertOk(await Store.WriteAsync("f", 0, Pattern(Page, 6), WriteDurability.Buffered));
@@ -138,7 +138,7 @@ public abstract class PageStoreContractTests : IAsyncLifetime
         Assert.All(buffer, b => Assert.Equal(0, b));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Read_WrittenRangeWithReportHoles_AnswersOk()
     {
         byte[] data = Pattern(2 * Page, 8);
@@ -148,7 +148,7 @@ public abstract class PageStoreContractTests : IAsyncLifetime
         Assert.Equal(data, buffer);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Read_PastTheEndWithReportHoles_AnswersOkWithNoBytes()
     {
         AssertOk(await Store.WriteAsync("f", 0, Pattern(Page, 9), WriteDurability.Buffered));
@@ -157,7 +157,7 @@ public abstract class PageStoreContractTests : IAsyncLifetime
         Assert.All(buffer, b => Assert.Equal(0, b));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Write_NotAlignedToPages_KeepsTheNeighbouringBytes()
     {
         byte[] whole = Pattern(3 * Page, 10);
@@ -175,7 +175,7 @@ public abstract class PageStoreContractTests : IAsyncLifetime
         Assert.Equal(whole[((2 * Page) - 25)..((2 * Page) + 25)], middle);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task SetSize_Truncate_LaterReadPastItIsZero()
     {
         byte[] data = Pattern(3 * Page, 12);
@@ -196,7 +196,7 @@ public abstract class PageStoreContractTests : IAsyncLifetime
         Assert.All(buffer[(Page + 100)..], b => Assert.Equal(0, b));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task SetSize_Extend_ReadsZerosAndIsAHole()
     {
         AssertOk(await Store.SetSizeAsync("f", 4 * Page));
@@ -208,7 +208,7 @@ public abstract class PageStoreContractTests : IAsyncLifetime
         Assert.All(buffer, b => Assert.Equal(0, b));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task SetSize_ToZero_FileReadsAsNeverWritten()
     {
         AssertOk(await Store.WriteAsync("f", 0, Pattern(2 * Page, 13), WriteDurability.Buffered));
@@ -220,7 +220,7 @@ public abstract class PageStoreContractTests : IAsyncLifetime
         Assert.All(buffer, b => Assert.Equal(0, b));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Write_ConcurrentToDistinctPages_AllLand()
     {
         const int Pages = 48;
@@ -245,7 +245,7 @@ public abstract class PageStoreContractTests : IAsyncLifetime
         }
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Write_ConcurrentToDistinctFiles_AllLand()
     {
         const int Files = 16;
@@ -268,7 +268,7 @@ public abstract class PageStoreContractTests : IAsyncLifetime
         }
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Write_Durable_SurvivesDisposingAndReopeningTheStore()
     {
         byte[] data = Pattern(2 * Page, 15);
@@ -283,7 +283,7 @@ public abstract class PageStoreContractTests : IAsyncLifetime
         Assert.Equal(data, buffer[Page..]);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Flush_AfterBufferedWritesAndSetSize_AllSurviveReopening()
     {
         AssertOk(await Store.WriteAsync("b", 0, Pattern(3 * Page, 16), WriteDurability.Buffered));
@@ -298,7 +298,7 @@ public abstract class PageStoreContractTests : IAsyncLifetime
         Assert.Equal(Pattern(3 * Page, 16)[..(2 * Page)], buffer);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Flush_FileNeverWritten_AnswersOk() => AssertOk(await Store.FlushAsync("nothing"));
 
     public static TheoryData<string> InvalidNames =>
@@ -317,7 +317,7 @@ public abstract class PageStoreContractTests : IAsyncLifetime
         "tab\there",
     ];
 
-    [Theory]
+    [StoreTheory]
     [MemberData(nameof(InvalidNames))]
     public async Task EveryOperation_InvalidName_AnswersInvalidNameAndTouchesNothing(string name)
     {
@@ -346,7 +346,7 @@ public abstract class PageStoreContractTests : IAsyncLifetime
     /// <summary>Asserts that nothing was created at the store's location; stores that can look do.</summary>
     protected virtual ValueTask AssertNothingTouchedAsync() => ValueTask.CompletedTask;
 
-    [Fact]
+    [StoreFact]
     public async Task ReadAndWrite_NegativeOffset_AnswerInvalidArgument()
     {
         StoreResult write = await Store.WriteAsync("f", -1, Pattern(10, 18), WriteDurability.Durable);
@@ -357,7 +357,7 @@ public abstract class PageStoreContractTests : IAsyncLifetime
         Assert.Equal(0, AssertOk(await Store.GetSizeAsync("f")));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task SetSize_Negative_AnswersInvalidArgumentAndKeepsTheSize()
     {
         AssertOk(await Store.WriteAsync("f", 0, Pattern(10, 19), WriteDurability.Buffered));
@@ -367,14 +367,14 @@ public abstract class PageStoreContractTests : IAsyncLifetime
         Assert.Equal(10, AssertOk(await Store.GetSizeAsync("f")));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Write_EndPastTheLargestSize_AnswersInvalidArgument()
     {
         StoreResult result = await Store.WriteAsync("f", long.MaxValue - 5, Pattern(10, 20), WriteDurability.Buffered);
         Assert.Equal(StoreErrorKind.InvalidArgument, result.Error?.Kind);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task EveryOperation_AfterDispose_AnswersDisposed()
     {
         await Store.DisposeAsync();
@@ -389,7 +389,7 @@ public abstract class PageStoreContractTests : IAsyncLifetime
         Assert.All(results, r => Assert.Equal(StoreErrorKind.Disposed, r.Error?.Kind));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Read_CancelledToken_ThrowsOperationCanceled()
     {
         using var cts = new CancellationTokenSource();
@@ -399,7 +399,7 @@ public abstract class PageStoreContractTests : IAsyncLifetime
         Assert.Equal(0, AssertOk(await Store.GetSizeAsync("f")));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Write_Empty_AnswersOkWithoutChangingTheSize()
     {
         AssertOk(await Store.WriteAsync("f", 0, Pattern(10, 22), WriteDurability.Buffered));

@@ -1,0 +1,202 @@
+using System.Threading.Channels;
+
+namespace ActorPager.Storage.Internal;
+
+/// <summary>
+/// Runs the changes of a database store in transactions, one writer at a time: every change waiting
+/// when a transaction starts goes into it, up to a batch limit, and when the batch holds a durable
+/// change the committer waits up to a short window for more, so that many sync putpages share one
+/// fsync. Each change is acknowledged only after its transaction commits.
+/// </summary>
+internal sealed class GroupCommitter : IAsyncDisposable
+{
+    /// <summary>Commits one batch, in order, as one transaction; answers null or the error for all of it. Must not throw.</summary>
+    public delegate ValueTask<StoreError?> CommitBatch(IReadOnlyList<PendingWrite> batch, bool durable, CancellationToken ct);
+
+    /// <summary>Changes waiting for a transaction.</summary>
+    private readonly Channel<PendingWrite> _queue = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = true });
+
+    /// <summary>The store's commit.</summary>
+    private readonly CommitBatch _commit;
+
+    /// <summary>How long a batch holding a durable change waits for company.</summary>
+    private readonly TimeSpan _window;
+
+    /// <summary>The most changes in one transaction.</summary>
+    private readonly int _maxBatch;
+
+    /// <summary>The clock of the window.</summary>
+    private readonly TimeProvider _time;
+
+    /// <summary>The writer loop.</summary>
+    private readonly Task _loop;
+
+    /// <summary>Guards <see cref="_statistics"/> and <see cref="_hold"/>.</summary>
+    private readonly Lock _lock = new();
+
+    /// <summary>The counters.</summary>
+    private GroupCommitStatistics _statistics;
+
+    /// <summary>While set, the loop waits before taking a batch (a test seam).</summary>
+    private TaskCompletionSource? _hold;
+
+    /// <summary>Starts the writer loop.</summary>
+    public GroupCommitter(CommitBatch commit, TimeSpan window, int maxBatch, TimeProvider? time = null)
+    {
+        _commit = commit;
+        _window = window;
+        _maxBatch = Math.Max(1, maxBatch);
+        _time = time ?? TimeProvider.System;
+        _loop = Task.Run(RunAsync);
+    }
+
+    /// <summary>A snapshot of the counters.</summary>
+    public GroupCommitStatistics Statistics
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _statistics;
+            }
+        }
+    }
+
+    /// <summary>Queues a change; answers Disposed once the committer is stopping.</summary>
+    public ValueTask<StoreResult> Enqueue(PendingWrite write) =>
+        _queue.Writer.TryWrite(write) ? write.Task : new(StoreResult.Failed(StoreError.Disposed));
+
+    /// <summary>Counts a retry of a transaction after a transient error.</summary>
+    public void CountRetry()
+    {
+        lock (_lock)
+        {
+            _statistics = _statistics with { Retries = _statistics.Retries + 1 };
+        }
+    }
+
+    /// <summary>
+    /// Test seam: until the returned object is disposed, no new transaction starts, so a test can
+    /// queue many changes and see them all go into one.
+    /// </summary>
+    internal IDisposable HoldCommits()
+    {
+        var hold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_lock)
+        {
+            _hold = hold;
+        }
+
+        return new Release(this, hold);
+    }
+
+    /// <summary>Stops taking changes, commits every change already queued, and ends the loop.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        await _loop.ConfigureAwait(false);
+    }
+
+    /// <summary>The writer loop: take a batch, commit it, acknowledge it.</summary>
+    private async Task RunAsync()
+    {
+        var batch = new List<PendingWrite>(_maxBatch);
+        ChannelReader<PendingWrite> reader = _queue.Reader;
+        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            Task? hold;
+            lock (_lock)
+            {
+                hold = _hold?.Task;
+            }
+
+            if (hold is not null)
+            {
+                await hold.ConfigureAwait(false);
+            }
+
+            batch.Clear();
+            bool durable = false;
+            while (batch.Count < _maxBatch && reader.TryRead(out PendingWrite? write))
+            {
+                batch.Add(write);
+                durable |= write.NeedsDurableCommit;
+            }
+
+            if (durable && _window > TimeSpan.Zero && batch.Count < _maxBatch)
+            {
+                durable = await GatherAsync(reader, batch).ConfigureAwait(false) || durable;
+            }
+
+            StoreError? error;
+            try
+            {
+                error = await _commit(batch, durable, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // CommitBatch must not throw; if it does, the batch fails rather than the loop.
+                error = StoreError.FromException("commit", e);
+            }
+
+            lock (_lock)
+            {
+                _statistics = _statistics with
+                {
+                    Transactions = _statistics.Transactions + 1,
+                    DurableTransactions = _statistics.DurableTransactions + (durable && error is null ? 1 : 0),
+                    Operations = _statistics.Operations + batch.Count,
+                    LargestBatch = Math.Max(_statistics.LargestBatch, batch.Count),
+                    FailedTransactions = _statistics.FailedTransactions + (error is null ? 0 : 1),
+                };
+            }
+
+            foreach (PendingWrite write in batch)
+            {
+                write.TrySetResult(error is null ? write.Success : StoreResult.Failed(error));
+            }
+        }
+    }
+
+    /// <summary>Waits up to the window for more changes to join a durable batch; answers whether any of them needs durability.</summary>
+    private async Task<bool> GatherAsync(ChannelReader<PendingWrite> reader, List<PendingWrite> batch)
+    {
+        bool durable = false;
+        using var window = new CancellationTokenSource(_window, _time);
+        try
+        {
+            while (batch.Count < _maxBatch && await reader.WaitToReadAsync(window.Token).ConfigureAwait(false))
+            {
+                while (batch.Count < _maxBatch && reader.TryRead(out PendingWrite? write))
+                {
+                    batch.Add(write);
+                    durable |= write.NeedsDurableCommit;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (window.IsCancellationRequested)
+        {
+            // The window closed; commit what came.
+        }
+
+        return durable;
+    }
+
+    /// <summary>Ends a hold.</summary>
+    private sealed class Release(GroupCommitter owner, TaskCompletionSource hold) : IDisposable
+    {
+        /// <inheritdoc/>
+        public void Dispose()
+        {
+            lock (owner._lock)
+            {
+                if (owner._hold == hold)
+                {
+                    owner._hold = null;
+                }
+            }
+
+            hold.TrySetResult();
+        }
+    }
+}

@@ -1,0 +1,535 @@
+using System.Collections.Concurrent;
+using ActorPager.Storage.Internal;
+using Microsoft.Data.Sqlite;
+
+namespace ActorPager.Storage;
+
+/// <summary>
+/// A store in one SQLite database file (kind "sqlite"): file data as rows keyed by (file, row
+/// index), file sizes in their own table, WAL mode. Changes run in transactions on one writer
+/// connection, grouped (group commit); a transaction holding a durable write or a flush commits
+/// with synchronous=FULL, others with NORMAL. Reads run on pooled reader connections and see the
+/// last committed state. A missing row inside the file size is a hole. Thread-safe.
+/// </summary>
+public sealed class SqliteStore : IPageStore
+{
+    /// <summary>The version of the schema this code writes.</summary>
+    internal const int SchemaVersion = 1;
+
+    /// <summary>Reader connections kept for reuse.</summary>
+    private const int MaxIdleReaders = 8;
+
+    /// <summary>The bytes of file data per row.</summary>
+    private readonly int _rowSize;
+
+    /// <summary>The synchronous level of durable commits.</summary>
+    private readonly SqliteSynchronous _synchronous;
+
+    /// <summary>The connection string of every connection.</summary>
+    private readonly string _connectionString;
+
+    /// <summary>The writer connection; used only by the group committer's loop, one batch at a time.</summary>
+    private readonly Writer _writer;
+
+    /// <summary>Runs changes in grouped transactions.</summary>
+    private readonly GroupCommitter _committer;
+
+    /// <summary>Idle reader connections.</summary>
+    private readonly ConcurrentQueue<Reader> _readers = new();
+
+    /// <summary>Set once the store is disposed.</summary>
+    private volatile bool _disposed;
+
+    /// <summary>Opens (creating if needed) a database file.</summary>
+    /// <param name="path">The database file; its directory is created if needed.</param>
+    /// <param name="rowSize">Bytes of file data per row; must match the database's if it exists.</param>
+    /// <param name="synchronous">The synchronous level of durable commits.</param>
+    /// <param name="groupCommitWindow">How long a durable transaction waits for company; null for 2 ms.</param>
+    /// <param name="maxBatch">The most changes in one transaction.</param>
+    /// <exception cref="InvalidOperationException">The database holds another row size or a newer schema.</exception>
+    /// <exception cref="SqliteException">The database cannot be opened.</exception>
+    public SqliteStore(string path, int rowSize = 4096, SqliteSynchronous synchronous = SqliteSynchronous.Full, TimeSpan? groupCommitWindow = null, int maxBatch = 256)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        ArgumentOutOfRangeException.ThrowIfLessThan(rowSize, 512);
+        Path = System.IO.Path.GetFullPath(path);
+        string? directory = System.IO.Path.GetDirectoryName(Path);
+        if (directory is not null)
+        {
+            Directory.CreateDirectory(directory);
+        }
+
+        _rowSize = rowSize;
+        _synchronous = synchronous;
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = Path,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = false,
+            DefaultTimeout = 30,
+        }.ToString();
+        _writer = new Writer(_connectionString, rowSize);
+        _committer = new GroupCommitter(CommitAsync, groupCommitWindow ?? TimeSpan.FromMilliseconds(2), maxBatch);
+    }
+
+    /// <inheritdoc/>
+    public string Kind => "sqlite";
+
+    /// <summary>The full path of the database file.</summary>
+    public string Path { get; }
+
+    /// <summary>Counters of the group commit.</summary>
+    public GroupCommitStatistics Statistics => _committer.Statistics;
+
+    /// <summary>The group committer, for tests.</summary>
+    internal GroupCommitter Committer => _committer;
+
+    /// <inheritdoc/>
+    public ValueTask<StoreResult> ReadAsync(string file, long offset, Memory<byte> destination, ReadOptions options = default, CancellationToken ct = default)
+    {
+        ct.ThrowIfCancellationRequested();
+        StoreError? error = _disposed ? StoreError.Disposed : Checks.Range(file, offset, destination.Length);
+        if (error is not null)
+        {
+            return new(StoreResult.Failed(error));
+        }
+
+        bool holes = options.ReportHoles;
+        return new(Task.Run(() => WithReader(r => r.Read(file, offset, destination.Span, holes), $"read '{file}' at {offset}"), CancellationToken.None));
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<StoreResult> WriteAsync(string file, long offset, ReadOnlyMemory<byte> source, WriteDurability durability, CancellationToken ct = default)
+    {
+        ct.ThrowIfCancellationRequested();
+        StoreError? error = _disposed ? StoreError.Disposed : Checks.Range(file, offset, source.Length);
+        if (error is not null)
+        {
+            return new(StoreResult.Failed(error));
+        }
+
+        return source.IsEmpty ? new(StoreResult.Ok(0)) : _committer.Enqueue(new PendingWrite(PendingWriteKind.Write, file, offset, source, durability));
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<StoreResult> GetSizeAsync(string file, CancellationToken ct = default)
+    {
+        ct.ThrowIfCancellationRequested();
+        StoreError? error = _disposed ? StoreError.Disposed : FileNames.Check(file);
+        return error is not null
+            ? new(StoreResult.Failed(error))
+            : new(Task.Run(() => WithReader(r => StoreResult.Ok(r.GetSize(file)), $"size of '{file}'"), CancellationToken.None));
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<StoreResult> SetSizeAsync(string file, long size, CancellationToken ct = default)
+    {
+        ct.ThrowIfCancellationRequested();
+        StoreError? error = _disposed ? StoreError.Disposed : Checks.Size(file, size);
+        return error is not null
+            ? new(StoreResult.Failed(error))
+            : _committer.Enqueue(new PendingWrite(PendingWriteKind.SetSize, file, size, default, WriteDurability.Buffered));
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<StoreResult> FlushAsync(string file, CancellationToken ct = default)
+    {
+        ct.ThrowIfCancellationRequested();
+        StoreError? error = _disposed ? StoreError.Disposed : FileNames.Check(file);
+        return error is not null
+            ? new(StoreResult.Failed(error))
+            : _committer.Enqueue(new PendingWrite(PendingWriteKind.Flush, file, 0, default, WriteDurability.Durable));
+    }
+
+    /// <summary>Commits every change already queued, then closes the connections.</summary>
+    /// <returns>A task that completes when the store is closed.</returns>
+    public async ValueTask DisposeAsync()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        await _committer.DisposeAsync().ConfigureAwait(false);
+        _writer.Dispose();
+        while (_readers.TryDequeue(out Reader? reader))
+        {
+            reader.Dispose();
+        }
+    }
+
+    /// <summary>Runs a read on a pooled reader connection, turning database errors into results.</summary>
+    private StoreResult WithReader(Func<Reader, StoreResult> read, string what)
+    {
+        Reader? reader = null;
+        try
+        {
+            if (!_readers.TryDequeue(out reader))
+            {
+                reader = new Reader(_connectionString, _rowSize);
+            }
+
+            StoreResult result = read(reader);
+            if (_disposed || _readers.Count >= MaxIdleReaders)
+            {
+                reader.Dispose();
+            }
+            else
+            {
+                _readers.Enqueue(reader);
+            }
+
+            return result;
+        }
+        catch (SqliteException e)
+        {
+            reader?.Dispose();
+            return StoreResult.Failed(ToError(what, e));
+        }
+        catch (ObjectDisposedException) when (_disposed)
+        {
+            return StoreResult.Failed(StoreError.Disposed);
+        }
+    }
+
+    /// <summary>Commits one batch as one transaction on the writer connection.</summary>
+    private ValueTask<StoreError?> CommitAsync(IReadOnlyList<PendingWrite> batch, bool durable, CancellationToken ct)
+    {
+        try
+        {
+            _writer.Commit(batch, durable ? _synchronous : SqliteSynchronous.Normal);
+            return new((StoreError?)null);
+        }
+        catch (SqliteException e)
+        {
+            return new(ToError($"commit of {batch.Count} changes", e));
+        }
+    }
+
+    /// <summary>An error from a SQLite exception; busy and locked are transient.</summary>
+    private static StoreError ToError(string what, SqliteException e) =>
+        StoreError.FromException(what, e, isTransient: e.SqliteErrorCode is 5 or 6);
+
+    /// <summary>The writer connection and its prepared statements.</summary>
+    private sealed class Writer : IDisposable
+    {
+        /// <summary>The connection.</summary>
+        private readonly SqliteConnection _connection;
+
+        /// <summary>Bytes per row.</summary>
+        private readonly int _rowSize;
+
+        /// <summary>A row being built.</summary>
+        private readonly byte[] _row;
+
+        /// <summary>SELECT data of one row.</summary>
+        private readonly SqliteCommand _selectRow;
+
+        /// <summary>INSERT or replace one row.</summary>
+        private readonly SqliteCommand _upsertRow;
+
+        /// <summary>Raise a file's size to at least a value.</summary>
+        private readonly SqliteCommand _growSize;
+
+        /// <summary>Set a file's size.</summary>
+        private readonly SqliteCommand _setSize;
+
+        /// <summary>Delete the rows from an index on.</summary>
+        private readonly SqliteCommand _deleteFrom;
+
+        /// <summary>Change a row of meta, so a flush's transaction writes and its commit syncs.</summary>
+        private readonly SqliteCommand _countFlush;
+
+        /// <summary>The synchronous level the connection is at.</summary>
+        private SqliteSynchronous? _level;
+
+        /// <summary>Opens the connection and sets up the schema.</summary>
+        public Writer(string connectionString, int rowSize)
+        {
+            _rowSize = rowSize;
+            _row = new byte[rowSize];
+            _connection = new SqliteConnection(connectionString);
+            _connection.Open();
+            try
+            {
+                Execute("PRAGMA journal_mode=WAL;");
+                Execute("""
+                    CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
+                    CREATE TABLE IF NOT EXISTS files (file TEXT PRIMARY KEY, size INTEGER NOT NULL) WITHOUT ROWID;
+                    CREATE TABLE IF NOT EXISTS pages (file TEXT NOT NULL, idx INTEGER NOT NULL, data BLOB NOT NULL, PRIMARY KEY (file, idx)) WITHOUT ROWID;
+                    """);
+                long storedRowSize = ReadOrInitMeta("row_size", rowSize);
+                if (storedRowSize != rowSize)
+                {
+                    throw new InvalidOperationException($"the SQLite store '{connectionString}' holds rows of {storedRowSize} bytes; it was opened with a row size of {rowSize}");
+                }
+
+                long version = ReadOrInitMeta("schema_version", SchemaVersion);
+                if (version > SchemaVersion)
+                {
+                    throw new InvalidOperationException($"the SQLite store '{connectionString}' has schema version {version}; this build knows up to {SchemaVersion}");
+                }
+
+                _ = ReadOrInitMeta("flushes", 0);
+            }
+            catch
+            {
+                _connection.Dispose();
+                throw;
+            }
+
+            _selectRow = Prepare("SELECT data FROM pages WHERE file = $file AND idx = $idx", ("$file", SqliteType.Text), ("$idx", SqliteType.Integer));
+            _upsertRow = Prepare("INSERT INTO pages (file, idx, data) VALUES ($file, $idx, $data) ON CONFLICT (file, idx) DO UPDATE SET data = excluded.data", ("$file", SqliteType.Text), ("$idx", SqliteType.Integer), ("$data", SqliteType.Blob));
+            _upsertRow.Parameters["$data"].Size = rowSize;
+            _growSize = Prepare("INSERT INTO files (file, size) VALUES ($file, $size) ON CONFLICT (file) DO UPDATE SET size = max(size, excluded.size)", ("$file", SqliteType.Text), ("$size", SqliteType.Integer));
+            _setSize = Prepare("INSERT INTO files (file, size) VALUES ($file, $size) ON CONFLICT (file) DO UPDATE SET size = excluded.size", ("$file", SqliteType.Text), ("$size", SqliteType.Integer));
+            _deleteFrom = Prepare("DELETE FROM pages WHERE file = $file AND idx >= $idx", ("$file", SqliteType.Text), ("$idx", SqliteType.Integer));
+            _countFlush = Prepare("UPDATE meta SET value = value + 1 WHERE key = 'flushes'");
+        }
+
+        /// <summary>Runs a batch as one transaction at the given synchronous level.</summary>
+        public void Commit(IReadOnlyList<PendingWrite> batch, SqliteSynchronous level)
+        {
+            if (_level != level)
+            {
+                // Set outside the transaction; SQLite applies it to the commits that follow.
+                Execute($"PRAGMA synchronous={level.ToString().ToUpperInvariant()};");
+                _level = level;
+            }
+
+            using SqliteTransaction transaction = _connection.BeginTransaction();
+            foreach (SqliteCommand command in new[] { _selectRow, _upsertRow, _growSize, _setSize, _deleteFrom, _countFlush })
+            {
+                command.Transaction = transaction;
+            }
+
+            foreach (PendingWrite write in batch)
+            {
+                switch (write.Kind)
+                {
+                    case PendingWriteKind.Write:
+                        Write(write.File, write.Offset, write.Source.Span);
+                        break;
+                    case PendingWriteKind.SetSize:
+                        SetSize(write.File, write.Offset);
+                        break;
+                    default:
+                        // A commit with nothing written syncs nothing; touching a row makes the
+                        // commit append to the WAL, and the fsync of the WAL covers every earlier
+                        // commit made at NORMAL.
+                        _countFlush.ExecuteNonQuery();
+                        break;
+                }
+            }
+
+            transaction.Commit();
+        }
+
+        /// <summary>Writes bytes into rows, reading back a row that is only partly covered.</summary>
+        private void Write(string file, long offset, ReadOnlySpan<byte> source)
+        {
+            int done = 0;
+            while (done < source.Length)
+            {
+                long position = offset + done;
+                long idx = position / _rowSize;
+                int within = (int)(position % _rowSize);
+                int count = Math.Min(_rowSize - within, source.Length - done);
+                if (count < _rowSize)
+                {
+                    LoadRow(file, idx);
+                }
+
+                source.Slice(done, count).CopyTo(_row.AsSpan(within));
+                StoreRow(file, idx);
+                done += count;
+            }
+
+            _growSize.Parameters["$file"].Value = file;
+            _growSize.Parameters["$size"].Value = offset + source.Length;
+            _growSize.ExecuteNonQuery();
+        }
+
+        /// <summary>Sets a size: rows past it go, the tail of the last row is zeroed.</summary>
+        private void SetSize(string file, long size)
+        {
+            _deleteFrom.Parameters["$file"].Value = file;
+            _deleteFrom.Parameters["$idx"].Value = (size + _rowSize - 1) / _rowSize;
+            _deleteFrom.ExecuteNonQuery();
+            int tail = (int)(size % _rowSize);
+            if (tail != 0 && LoadRow(file, size / _rowSize))
+            {
+                _row.AsSpan(tail).Clear();
+                StoreRow(file, size / _rowSize);
+            }
+
+            _setSize.Parameters["$file"].Value = file;
+            _setSize.Parameters["$size"].Value = size;
+            _setSize.ExecuteNonQuery();
+        }
+
+        /// <summary>Loads a row into the row buffer (zeros when missing); answers whether it existed.</summary>
+        private bool LoadRow(string file, long idx)
+        {
+            _selectRow.Parameters["$file"].Value = file;
+            _selectRow.Parameters["$idx"].Value = idx;
+            using SqliteDataReader reader = _selectRow.ExecuteReader();
+            Array.Clear(_row);
+            if (!reader.Read())
+            {
+                return false;
+            }
+
+            byte[] stored = reader.GetFieldValue<byte[]>(0);
+            stored.AsSpan(0, Math.Min(stored.Length, _rowSize)).CopyTo(_row);
+            return true;
+        }
+
+        /// <summary>Stores the row buffer as a row.</summary>
+        private void StoreRow(string file, long idx)
+        {
+            _upsertRow.Parameters["$file"].Value = file;
+            _upsertRow.Parameters["$idx"].Value = idx;
+            _upsertRow.Parameters["$data"].Value = _row;
+            _upsertRow.ExecuteNonQuery();
+        }
+
+        /// <summary>Reads a meta value, storing <paramref name="initial"/> when absent.</summary>
+        private long ReadOrInitMeta(string key, long initial)
+        {
+            using SqliteCommand command = _connection.CreateCommand();
+            command.CommandText = "INSERT INTO meta (key, value) VALUES ($key, $value) ON CONFLICT (key) DO NOTHING; SELECT value FROM meta WHERE key = $key;";
+            command.Parameters.AddWithValue("$key", key);
+            command.Parameters.AddWithValue("$value", initial);
+            return (long)command.ExecuteScalar()!;
+        }
+
+        /// <summary>Runs a statement without results.</summary>
+        private void Execute(string sql)
+        {
+            using SqliteCommand command = _connection.CreateCommand();
+            command.CommandText = sql;
+            command.ExecuteNonQuery();
+        }
+
+        /// <summary>Prepares a statement with typed parameters.</summary>
+        private SqliteCommand Prepare(string sql, params (string Name, SqliteType Type)[] parameters)
+        {
+            SqliteCommand command = _connection.CreateCommand();
+            command.CommandText = sql;
+            foreach ((string name, SqliteType type) in parameters)
+            {
+                command.Parameters.Add(name, type);
+            }
+
+            return command;
+        }
+
+        /// <inheritdoc/>
+        public void Dispose()
+        {
+            foreach (SqliteCommand command in new[] { _selectRow, _upsertRow, _growSize, _setSize, _deleteFrom, _countFlush })
+            {
+                command.Dispose();
+            }
+
+            _connection.Dispose();
+        }
+    }
+
+    /// <summary>A reader connection and its prepared statements.</summary>
+    private sealed class Reader : IDisposable
+    {
+        /// <summary>The connection.</summary>
+        private readonly SqliteConnection _connection;
+
+        /// <summary>Bytes per row.</summary>
+        private readonly int _rowSize;
+
+        /// <summary>The size and the rows of a range, in one statement so that both come from one snapshot.</summary>
+        private readonly SqliteCommand _range;
+
+        /// <summary>The size of a file.</summary>
+        private readonly SqliteCommand _size;
+
+        /// <summary>Opens a reader connection.</summary>
+        public Reader(string connectionString, int rowSize)
+        {
+            _rowSize = rowSize;
+            _connection = new SqliteConnection(connectionString);
+            _connection.Open();
+            _range = _connection.CreateCommand();
+            _range.CommandText = """
+                SELECT -1, NULL, COALESCE((SELECT size FROM files WHERE file = $file), 0)
+                UNION ALL
+                SELECT idx, data, 0 FROM pages WHERE file = $file AND idx BETWEEN $first AND $last
+                """;
+            _range.Parameters.Add("$file", SqliteType.Text);
+            _range.Parameters.Add("$first", SqliteType.Integer);
+            _range.Parameters.Add("$last", SqliteType.Integer);
+            _size = _connection.CreateCommand();
+            _size.CommandText = "SELECT size FROM files WHERE file = $file";
+            _size.Parameters.Add("$file", SqliteType.Text);
+        }
+
+        /// <summary>Reads a range: zeros first, then every row found copied over them.</summary>
+        public StoreResult Read(string file, long offset, Span<byte> destination, bool reportHoles)
+        {
+            destination.Clear();
+            if (destination.IsEmpty)
+            {
+                return StoreResult.Ok(0);
+            }
+
+            _range.Parameters["$file"].Value = file;
+            _range.Parameters["$first"].Value = offset / _rowSize;
+            _range.Parameters["$last"].Value = (offset + destination.Length - 1) / _rowSize;
+            long size = 0;
+            int rows = 0;
+            using (SqliteDataReader reader = _range.ExecuteReader())
+            {
+                while (reader.Read())
+                {
+                    long idx = reader.GetInt64(0);
+                    if (idx < 0)
+                    {
+                        size = reader.GetInt64(2);
+                        continue;
+                    }
+
+                    rows++;
+                    long rowStart = idx * _rowSize;
+                    long from = Math.Max(rowStart, offset);
+                    long to = Math.Min(rowStart + _rowSize, offset + destination.Length);
+                    // GetFieldValue, not GetBytes: Microsoft.Data.Sqlite 10 over SQLitePCLRaw 3
+                    // crashes in native code when GetBytes/GetStream reads a column without a
+                    // source table (this UNION's), so each row costs one array here.
+                    byte[] stored = reader.GetFieldValue<byte[]>(1);
+                    int start = (int)(from - rowStart);
+                    int count = (int)Math.Min(to - from, Math.Max(0, stored.Length - start));
+                    stored.AsSpan(start, count).CopyTo(destination[(int)(from - offset)..]);
+                }
+            }
+
+            long inside = Checks.Inside(offset, destination.Length, size);
+            destination[(int)inside..].Clear();
+            return reportHoles && inside > 0 && rows == 0 ? StoreResult.Hole(inside) : StoreResult.Ok(inside);
+        }
+
+        /// <summary>Reads a file's size.</summary>
+        public long GetSize(string file)
+        {
+            _size.Parameters["$file"].Value = file;
+            return _size.ExecuteScalar() is long size ? size : 0;
+        }
+
+        /// <inheritdoc/>
+        public void Dispose()
+        {
+            _range.Dispose();
+            _size.Dispose();
+            _connection.Dispose();
+        }
+    }
+}

@@ -18,7 +18,7 @@ public enum StoreErrorKind
     /// <summary>The store's contents contradict its own format (for example another page size).</summary>
     Corrupt,
 
-    /// <summary>A fault injected by <c>FaultyStore</c> or <see cref="SimulatedStore"/>.</summary>
+    /// <summary>A fault injected by <see cref="FaultyStore"/> or <see cref="SimulatedStore"/>.</summary>
     Injected,
 
     /// <summary>The store was disposed before the operation ran.</summary>

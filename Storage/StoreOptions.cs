@@ -2,7 +2,7 @@ namespace ActorPager.Storage;
 
 /// <summary>
 /// Which store to use and how to set it up; bound from <c>actorpager.storage</c> in HOCON
-/// (see hocon/storage.conf.fragment) and passed to <c>PageStores.Create</c>.
+/// (see hocon/storage.conf.fragment) and passed to <see cref="PageStores.Create"/>.
 /// </summary>
 public sealed record StoreOptions
 {

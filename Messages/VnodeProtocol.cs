@@ -112,7 +112,8 @@ public static class VnodeProtocol
 
     /// <summary>Truncate or extend the file (vnode_pager_setsize, rules 47-50). Answered with <see cref="SetSizeReply"/>.</summary>
     /// <param name="Size">The new size in bytes; not negative.</param>
-    public sealed record SetSize(long Size);
+    /// <param name="ExtendOnly">Only grow: the size becomes max(current, Size) (a write past EOF).</param>
+    public sealed record SetSize(long Size, bool ExtendOnly = false);
 
     /// <summary>The answer to <see cref="SetSize"/>.</summary>
     /// <param name="Size">The size now.</param>

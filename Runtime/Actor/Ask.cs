@@ -42,7 +42,7 @@ public static class AskExtensions
 /// </summary>
 internal sealed class PromiseActorRef<T> : ScheduledWork, IInternalActorRef
 {
-    private readonly TaskCompletionSource<T> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource<T> _completion;
     private readonly ActorSystem _system;
     private readonly IActorRef _target;
     private readonly Type _messageType;
@@ -51,6 +51,11 @@ internal sealed class PromiseActorRef<T> : ScheduledWork, IInternalActorRef
 
     public PromiseActorRef(ActorSystem system, IActorRef target, Type messageType, TimeSpan timeout)
     {
+        // On the thread pool, continuations must not run inside the replying actor's turn. On the
+        // deterministic dispatcher they must: code awaiting an Ask (with ConfigureAwait(false))
+        // then goes on within the step that delivered the reply, on the one logical thread,
+        // instead of on a pool thread whose timing would make the run nondeterministic.
+        _completion = new TaskCompletionSource<T>(system.Deterministic is null ? TaskCreationOptions.RunContinuationsAsynchronously : TaskCreationOptions.None);
         _system = system;
         _target = target;
         _messageType = messageType;

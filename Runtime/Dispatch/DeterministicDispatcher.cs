@@ -82,12 +82,19 @@ public sealed class DeterministicDispatcher : MessageDispatcher
     public bool Step(bool advanceTime = true, TimeSpan? timeLimit = null)
     {
         EnterStep();
+
+        // Continuations of tasks completed during the step (an Ask's reply, a simulated disk's
+        // I/O) run inline only on a thread without a synchronization context; test runners
+        // install one, which would post them to the thread pool and out of the run's order.
+        var context = SynchronizationContext.Current;
+        SynchronizationContext.SetSynchronizationContext(null);
         try
         {
             return StepCore(advanceTime, timeLimit);
         }
         finally
         {
+            SynchronizationContext.SetSynchronizationContext(context);
             Volatile.Write(ref _stepping, 0);
         }
     }

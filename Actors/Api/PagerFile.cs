@@ -1,0 +1,158 @@
+using ActorPager.Messages;
+using ActorPager.Runtime;
+
+namespace ActorPager.Actors;
+
+/// <summary>
+/// An open file: byte-range reads and writes through its VM object (faults underneath), sync,
+/// truncate and stat. Thread-safe; each call is one or two actor requests. Dispose to release
+/// the reference and the vnode use.
+/// </summary>
+public sealed class PagerFile : IAsyncDisposable
+{
+    private readonly PagerSystem _pager;
+    private readonly IActorRef _mount;
+    private long _knownSize;
+    private int _closed;
+
+    internal PagerFile(PagerSystem pager, string mountName, string path, IActorRef mount, IActorRef vnode, IActorRef vmObject, long size)
+    {
+        _pager = pager;
+        MountName = mountName;
+        Path = path;
+        _mount = mount;
+        Vnode = vnode;
+        VmObject = vmObject;
+        _knownSize = size;
+    }
+
+    /// <summary>The mount's name.</summary>
+    public string MountName { get; }
+
+    /// <summary>The file's path on the mount.</summary>
+    public string Path { get; }
+
+    /// <summary>The vnode actor.</summary>
+    public IActorRef Vnode { get; }
+
+    /// <summary>The VM object actor.</summary>
+    public IActorRef VmObject { get; }
+
+    /// <summary>Reads up to <paramref name="destination"/>.Length bytes at <paramref name="offset"/>; fewer at EOF. Holes read as zeros.</summary>
+    /// <exception cref="PagerException">A bad offset, or the pager failed to read a page (the status says how).</exception>
+    public async Task<int> ReadAsync(long offset, Memory<byte> destination)
+    {
+        var reply = PagerSystem.Expect<VmObjectProtocol.ReadReply>(await Ask(new VmObjectProtocol.Read(offset, destination)).ConfigureAwait(false), $"read {Describe()} at {offset}");
+        if (reply.Status != PagerStatus.Ok && reply.Bytes == 0)
+        {
+            throw new PagerException($"read {Describe()} at {offset}: the pager answered {reply.Status}");
+        }
+
+        return reply.Bytes;
+    }
+
+    /// <summary>
+    /// Writes <paramref name="source"/> at <paramref name="offset"/>, extending the file when it
+    /// ends past EOF. With <paramref name="sync"/>, returns only once the file's dirty pages are
+    /// durable (fsync: synchronous putpages and a store flush).
+    /// </summary>
+    /// <returns>Bytes written and whether they are durable.</returns>
+    /// <exception cref="PagerException">A bad offset, a failed page, or a failed sync; the message says which.</exception>
+    public async Task<(int Written, bool Durable)> WriteAsync(long offset, ReadOnlyMemory<byte> source, bool sync = false)
+    {
+        if (offset < 0)
+        {
+            throw new PagerException($"write {Describe()}: negative offset {offset}");
+        }
+
+        var end = offset + source.Length;
+        if (end > Volatile.Read(ref _knownSize))
+        {
+            await ExtendAsync(end).ConfigureAwait(false);
+        }
+
+        var reply = await Ask(new VmObjectProtocol.Write(offset, source)).ConfigureAwait(false);
+        if (reply is RequestRejected)
+        {
+            // Another client truncated meanwhile: extend again, once.
+            await ExtendAsync(end).ConfigureAwait(false);
+            reply = await Ask(new VmObjectProtocol.Write(offset, source)).ConfigureAwait(false);
+        }
+
+        var written = PagerSystem.Expect<VmObjectProtocol.WriteReply>(reply, $"write {Describe()} at {offset}");
+        if (written.Status != PagerStatus.Ok)
+        {
+            throw new PagerException($"write {Describe()} at {offset}: the pager answered {written.Status} after {written.Bytes} bytes");
+        }
+
+        if (!sync)
+        {
+            return (written.Bytes, false);
+        }
+
+        var fsync = await SyncAsync().ConfigureAwait(false);
+        if (!fsync.Ok)
+        {
+            throw new PagerException($"write {Describe()} at {offset}: sync failed: {fsync.Error}");
+        }
+
+        return (written.Bytes, true);
+    }
+
+    /// <summary>fsync: every dirty page through synchronous putpages, then a durable store flush (rule 46).</summary>
+    public async Task<VnodeProtocol.FsyncReply> SyncAsync(bool invalidate = false) =>
+        PagerSystem.Expect<VnodeProtocol.FsyncReply>(await AskVnode(new VnodeProtocol.Fsync(Sync: true, invalidate)).ConfigureAwait(false), $"sync {Describe()}");
+
+    /// <summary>Truncates or extends the file to <paramref name="size"/> bytes (rules 47-50).</summary>
+    /// <exception cref="PagerException">A negative size, or the store failed.</exception>
+    public async Task TruncateAsync(long size)
+    {
+        var reply = PagerSystem.Expect<VnodeProtocol.SetSizeReply>(await AskVnode(new VnodeProtocol.SetSize(size)).ConfigureAwait(false), $"truncate {Describe()} to {size}");
+        Volatile.Write(ref _knownSize, reply.Size);
+        if (reply.Error is not null)
+        {
+            throw new PagerException($"truncate {Describe()} to {size}: {reply.Error}");
+        }
+    }
+
+    /// <summary>The VM object's counters (size, resident, dirty, busy, pip, queues).</summary>
+    public async Task<VmObjectProtocol.ObjectStat> StatAsync()
+    {
+        var stat = PagerSystem.Expect<VmObjectProtocol.ObjectStat>(await Ask(VmObjectProtocol.GetStat.Instance).ConfigureAwait(false), $"stat {Describe()}");
+        Volatile.Write(ref _knownSize, stat.SizeBytes);
+        return stat;
+    }
+
+    /// <summary>The state of pages [<paramref name="first"/>, first + <paramref name="count"/>).</summary>
+    public async Task<IReadOnlyList<VmObjectProtocol.PageState>> PageStatesAsync(long first, int count) =>
+        PagerSystem.Expect<VmObjectProtocol.PageStates>(await Ask(new VmObjectProtocol.GetPageStates(first, count)).ConfigureAwait(false), $"pages {Describe()}").Pages;
+
+    /// <summary>Releases the reference on the VM object and the use of the vnode.</summary>
+    public ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _closed, 1) == 0)
+        {
+            VmObject.Tell(VmObjectProtocol.Deallocate.Instance);
+            _mount.Tell(new MountProtocol.Release(Path));
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    private async Task ExtendAsync(long end)
+    {
+        var reply = PagerSystem.Expect<VnodeProtocol.SetSizeReply>(await AskVnode(new VnodeProtocol.SetSize(end, ExtendOnly: true)).ConfigureAwait(false), $"extend {Describe()} to {end}");
+        if (reply.Error is not null)
+        {
+            throw new PagerException($"extend {Describe()} to {end}: {reply.Error}");
+        }
+
+        Volatile.Write(ref _knownSize, reply.Size);
+    }
+
+    private Task<object> Ask(object message) => VmObject.Ask<object>(message, _pager.OperationTimeout, _pager.System);
+
+    private Task<object> AskVnode(object message) => Vnode.Ask<object>(message, _pager.OperationTimeout, _pager.System);
+
+    private string Describe() => $"{MountName}:{Path}";
+}

@@ -1,0 +1,163 @@
+using ActorPager.Actors.Pager;
+using ActorPager.Actors.Vm;
+using ActorPager.Actors.Vnode;
+using ActorPager.Messages;
+using ActorPager.Runtime;
+using ActorPager.Storage;
+
+namespace ActorPager.Actors;
+
+/// <summary>
+/// The pager for .NET programs: physical memory, the page daemon and the mounts, on an actor
+/// system. Open a file on a mount and read, write, sync, truncate and stat it; faults, clustered
+/// getpages, putpages and completions happen underneath, as actor protocols.
+/// </summary>
+/// <example>
+/// <code>
+/// var system = ActorSystem.Create("pager");
+/// var pager = PagerSystem.Start(system, PagerOptions.Default);
+/// pager.Mount("data", new DirectoryStore("./data"));
+/// await using var file = await pager.OpenAsync("data", "log/app.bin");
+/// await file.WriteAsync(0, bytes, sync: true);
+/// </code>
+/// </example>
+public sealed class PagerSystem
+{
+    private readonly Dictionary<string, IActorRef> _mounts = new(StringComparer.Ordinal);
+    private readonly Lock _lock = new();
+
+    private PagerSystem(ActorSystem system, PagerOptions options)
+    {
+        System = system;
+        Options = options;
+        Memory = new PhysicalMemory(options.PageSize, options.FrameCount);
+        Daemon = system.ActorOf(Props.Create(() => new PageDaemon(Memory, options)), "pagedaemon");
+    }
+
+    /// <summary>The actor system the pager runs on.</summary>
+    public ActorSystem System { get; }
+
+    /// <summary>The VM settings.</summary>
+    public PagerOptions Options { get; }
+
+    /// <summary>The frame pool.</summary>
+    public PhysicalMemory Memory { get; }
+
+    /// <summary>The page daemon.</summary>
+    public IActorRef Daemon { get; }
+
+    /// <summary>How long a file operation waits for its reply before failing with <see cref="AskTimeoutException"/>.</summary>
+    public TimeSpan OperationTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Starts the pager on <paramref name="system"/>.</summary>
+    /// <exception cref="ArgumentException">A setting is out of range; the message names it.</exception>
+    public static PagerSystem Start(ActorSystem system, PagerOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(system);
+        options ??= PagerOptions.Default;
+        options.Validate();
+        return new PagerSystem(system, options);
+    }
+
+    /// <summary>Mounts <paramref name="store"/> as <paramref name="name"/>, paged by <paramref name="pager"/> (the generic pager unless given).</summary>
+    /// <exception cref="ArgumentException">The name is taken or invalid.</exception>
+    public IActorRef Mount(string name, IPageStore store, IPager? pager = null)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        return AddMount(name, Props.Create(() => new MountActor(name, store, pager ?? GenericPager.Instance, Memory, Options, Daemon)));
+    }
+
+    /// <summary>Mounts a stacked (nullfs) view of mount <paramref name="lower"/> as <paramref name="name"/>: both names share one cache (rule 57).</summary>
+    /// <exception cref="ArgumentException">The name is taken, or <paramref name="lower"/> is not mounted.</exception>
+    public IActorRef MountNull(string name, string lower)
+    {
+        var lowerRef = MountRef(lower);
+        return AddMount(name, Props.Create(() => new NullMountActor(name, lower, lowerRef)));
+    }
+
+    /// <summary>The mounts by name.</summary>
+    public IReadOnlyDictionary<string, IActorRef> Mounts
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return new Dictionary<string, IActorRef>(_mounts, StringComparer.Ordinal);
+            }
+        }
+    }
+
+    /// <summary>The mount called <paramref name="name"/>.</summary>
+    /// <exception cref="ArgumentException">No such mount.</exception>
+    public IActorRef MountRef(string name)
+    {
+        lock (_lock)
+        {
+            return _mounts.TryGetValue(name, out var mount)
+                ? mount
+                : throw new ArgumentException($"no mount called '{name}'; mounted: {string.Join(", ", _mounts.Keys)}", nameof(name));
+        }
+    }
+
+    /// <summary>Opens <paramref name="path"/> on mount <paramref name="mount"/>: looks up its vnode, creates its VM object (VOP_CREATEVOBJECT) and takes a reference.</summary>
+    /// <exception cref="PagerException">The path is invalid or the store could not be reached; the message says which.</exception>
+    public async Task<PagerFile> OpenAsync(string mount, string path)
+    {
+        var mountRef = MountRef(mount);
+        var lookup = Expect<MountProtocol.LookupReply>(await mountRef.Ask<object>(new MountProtocol.Lookup(path), OperationTimeout, System).ConfigureAwait(false), $"open {mount}:{path}");
+        var created = Expect<VnodeProtocol.VObjectReply>(await lookup.Vnode.Ask<object>(VnodeProtocol.CreateVObject.Instance, OperationTimeout, System).ConfigureAwait(false), $"open {mount}:{path}");
+        if (created.Object is null)
+        {
+            throw new PagerException($"open {mount}:{path}: the vnode has no VM object (error {created.Error})");
+        }
+
+        created.Object.Tell(VmObjectProtocol.Reference.Instance);
+        var attributes = Expect<VnodeProtocol.VnodeAttributes>(await lookup.Vnode.Ask<object>(VnodeProtocol.GetAttributes.Instance, OperationTimeout, System).ConfigureAwait(false), $"open {mount}:{path}");
+        return new PagerFile(this, mount, path, mountRef, lookup.Vnode, created.Object, attributes.Size);
+    }
+
+    internal static T Expect<T>(object reply, string what) =>
+        reply switch
+        {
+            T ok => ok,
+            RequestRejected rejected => throw new PagerException($"{what}: {rejected.Reason}"),
+            _ => throw new PagerException($"{what}: unexpected reply {reply.GetType().Name}"),
+        };
+
+    private IActorRef AddMount(string name, Props props)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        lock (_lock)
+        {
+            if (_mounts.ContainsKey(name))
+            {
+                throw new ArgumentException($"mount '{name}' exists already", nameof(name));
+            }
+
+            var mount = System.ActorOf(props, "mount-" + name);
+            _mounts[name] = mount;
+            return mount;
+        }
+    }
+}
+
+/// <summary>A pager operation failed: the message says what was wrong and where.</summary>
+public sealed class PagerException : Exception
+{
+    /// <summary>Creates the exception.</summary>
+    public PagerException()
+    {
+    }
+
+    /// <summary>Creates the exception with a message.</summary>
+    public PagerException(string message)
+        : base(message)
+    {
+    }
+
+    /// <summary>Creates the exception with a message and a cause.</summary>
+    public PagerException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+}

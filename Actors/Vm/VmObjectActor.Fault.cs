@@ -1,0 +1,349 @@
+using ActorPager.Messages;
+using ActorPager.Runtime;
+
+namespace ActorPager.Actors.Vm;
+
+/// <summary>Faults (vm_fault, §2.4) and the client reads and writes built from them.</summary>
+internal sealed partial class VmObjectActor
+{
+    /// <summary>One fault on one page, restartable from the lookup.</summary>
+    private sealed class FaultOp
+    {
+        public long PIndex;
+        public bool Write;
+
+        /// <summary>First and end byte within the page a write covers.</summary>
+        public int WriteStart;
+        public int WriteEnd;
+
+        /// <summary>Runs at FOUND with the page's frame, while the fault owns the page: copies out (read) or in (write).</summary>
+        public Action<int>? OnFound;
+
+        /// <summary>Runs once when the fault ends.</summary>
+        public required Action<FaultResult, PagerStatus> OnDone;
+    }
+
+    /// <summary>A getpages sent for a fault.</summary>
+    private sealed class GetPagesInFlight(FaultOp fault, long first, long last, long reqPIndex)
+    {
+        public FaultOp Fault { get; } = fault;
+
+        public long First { get; } = first;
+
+        public long Last { get; } = last;
+
+        public long ReqPIndex { get; } = reqPIndex;
+    }
+
+    private void OnFault(VmObjectProtocol.Fault request, IActorRef replyTo)
+    {
+        if (request.PIndex < 0)
+        {
+            replyTo.Tell(new RequestRejected($"fault: negative page index {request.PIndex}"), Self);
+            return;
+        }
+
+        var self = Self;
+        RunFault(new FaultOp
+        {
+            PIndex = request.PIndex,
+            Write = request.Write,
+            WriteStart = 0,
+            WriteEnd = 0,
+            OnDone = (result, status) => replyTo.Tell(new VmObjectProtocol.FaultReply(request.PIndex, result, status), self),
+        });
+    }
+
+    /// <summary>The fault, from the top: a restart after a sleep comes back here holding nothing (rule 5).</summary>
+    private void RunFault(FaultOp op)
+    {
+        if (_dead)
+        {
+            op.OnDone(FaultResult.Dead, PagerStatus.Bad);
+            return;
+        }
+
+        // §2.4 d: a page at or past the object's size does not exist (rule 14).
+        if (op.PIndex >= _sizePages)
+        {
+            op.OnDone(FaultResult.OutOfBounds, PagerStatus.Bad);
+            return;
+        }
+
+        // Rule 13: the fault holds one pip unit until it finishes or restarts.
+        PipAdd(1);
+        if (TryLookup(op.PIndex, out var frame))
+        {
+            ref var meta = ref _memory.Meta(frame);
+            if (meta.IsBusy)
+            {
+                // §2.4 b: busy of either kind → set WAITERS, let go of everything, sleep, restart.
+                PipRelease(1);
+                SleepOnPage(frame, () => RunFault(op));
+                return;
+            }
+
+            if (meta.Valid != _fullMask)
+            {
+                // Only the EOF page is ever partly valid, and the blocks it lacks lie past an
+                // earlier EOF, where the store holds zeros (rule 19): zero them instead of reading.
+                ZeroInvalidBlocks(frame);
+            }
+
+            Found(op, frame, FaultResult.Hit, PagerStatus.Ok);
+            return;
+        }
+
+        if (!TryAllocatePage(op.PIndex, out frame))
+        {
+            // No free frame: release, wait for the page daemon, restart (§2.4 d).
+            PipRelease(1);
+            if (_memory.WaitForFrames(Self))
+            {
+                _frameWaiters.Add(() => RunFault(op));
+            }
+            else
+            {
+                _ready.Enqueue(() => RunFault(op));
+            }
+
+            return;
+        }
+
+        if (op.Write && op.WriteStart == 0 && op.WriteEnd == _pageSize)
+        {
+            // A write of the whole page needs no read: every byte is about to be replaced (as the
+            // buffer cache does for a full-block write).
+            _memory.Meta(frame).Valid = _fullMask;
+            Found(op, frame, FaultResult.ZeroFilled, PagerStatus.Ok);
+            return;
+        }
+
+        StartGetPages(op, frame);
+    }
+
+    /// <summary>§2.4 e-g: size the cluster around the new busy page and send VOP_GETPAGES.</summary>
+    private void StartGetPages(FaultOp op, int reqFrame)
+    {
+        var pindex = op.PIndex;
+        var behind = (int)Math.Min(_options.ReadBehind, pindex);
+        var ahead = (int)Math.Min(_options.ReadAhead, _sizePages - 1 - pindex);
+        if (_lastRead >= 0 && pindex >= _lastRead && pindex < _lastRead + _options.SequentialWindow)
+        {
+            // Sequential access: read ahead what would have been read behind.
+            ahead = (int)Math.Min(ahead + behind, _sizePages - 1 - pindex);
+            behind = 0;
+        }
+
+        ahead = Math.Min(ahead, _options.ClusterMax - 1);
+        behind = Math.Min(behind, _options.ClusterMax - 1 - ahead);
+
+        // Neighbours: absent pages only, stopping at the first resident one (rule 21) or when
+        // memory runs out (the run shrinks, like the kernel's shifted array).
+        var first = pindex;
+        for (var i = 1; i <= behind; i++)
+        {
+            if (_pages.ContainsKey(pindex - i) || !TryAllocatePage(pindex - i, out _))
+            {
+                break;
+            }
+
+            first = pindex - i;
+        }
+
+        var last = pindex;
+        for (var i = 1; i <= ahead; i++)
+        {
+            if (_pages.ContainsKey(pindex + i) || !TryAllocatePage(pindex + i, out _))
+            {
+                break;
+            }
+
+            last = pindex + i;
+        }
+
+        var pages = new PageDescriptor[last - first + 1];
+        for (var p = first; p <= last; p++)
+        {
+            var f = p == pindex ? reqFrame : _pages[p];
+            ref var meta = ref _memory.Meta(f);
+            pages[p - first] = new PageDescriptor(p, f, meta.Valid, meta.Dirty);
+        }
+
+        var id = NextRequestId();
+        _requests[id] = new GetPagesInFlight(op, first, last, pindex);
+        _vnode!.Tell(new VnodeProtocol.GetPages(id, Self, pages, pages.Length * _pageSize, (int)(pindex - first), first * _pageSize), Self);
+    }
+
+    private void OnGetPagesReply(VnodeProtocol.GetPagesReply reply)
+    {
+        if (!_requests.Remove(reply.RequestId, out var entry) || entry is not GetPagesInFlight request)
+        {
+            throw new InvalidOperationException($"{Self.Path}: getpages reply for unknown request {reply.RequestId}");
+        }
+
+        ApplyOps(reply.Ops, $"getpages {reply.RequestId}");
+
+        // Rule 15: reqpage is still resident and busy whatever the status.
+        if (!TryLookup(request.ReqPIndex, out var frame) || !_memory.Meta(frame).IsExclusiveBusy)
+        {
+            throw new InvalidOperationException($"{Self.Path}: getpages {reply.RequestId} ({reply.Status}) left reqpage {request.ReqPIndex} not resident or not busy (rule 15)");
+        }
+
+        var op = request.Fault;
+        switch (reply.Status)
+        {
+            case PagerStatus.Ok:
+                // Rule 18: after OK the caller zero-fills what is still invalid; the page is fully valid.
+                ZeroInvalidBlocks(frame);
+                Found(op, frame, FaultResult.Read, PagerStatus.Ok);
+                break;
+            case PagerStatus.Fail:
+                // Rule 39: the pager has no data (a hole): a zero page.
+                _memory.FrameSpan(frame).Clear();
+                _memory.Meta(frame).Valid = _fullMask;
+                Found(op, frame, FaultResult.ZeroFilled, PagerStatus.Fail);
+                break;
+            default:
+                // Rule 38: ERROR or BAD → no busy or partly valid page is left; the fault fails.
+                FreePage(frame);
+                PipRelease(1);
+                op.OnDone(FaultResult.Failed, reply.Status);
+                break;
+        }
+    }
+
+    /// <summary>FOUND (§2.4 step 3): copy, dirty on a write (rule 40), activate, unbusy, drop pip (rule 37).</summary>
+    private void Found(FaultOp op, int frame, FaultResult result, PagerStatus status)
+    {
+        ref var meta = ref _memory.Meta(frame);
+        if (meta.Valid != _fullMask)
+        {
+            throw new InvalidOperationException($"{Self.Path}: fault on page {op.PIndex} found a page that is not fully valid (0x{meta.Valid:x2}) (rule 37)");
+        }
+
+        op.OnFound?.Invoke(frame);
+        if (op.Write)
+        {
+            SetDirty(frame, op.WriteEnd > op.WriteStart ? PageGeometry.BlockMask(op.WriteStart, op.WriteEnd) : _fullMask);
+        }
+
+        _lastRead = op.PIndex + 1;
+        Enqueue(frame, PageQueue.Active);
+        Unbusy(frame);
+        PipRelease(1);
+        op.OnDone(result, status);
+    }
+
+    private void ZeroInvalidBlocks(int frame)
+    {
+        ref var meta = ref _memory.Meta(frame);
+        var span = _memory.FrameSpan(frame);
+        var blocks = _pageSize / PageGeometry.BlockSize;
+        for (var b = 0; b < blocks; b++)
+        {
+            if ((meta.Valid & (1 << b)) == 0)
+            {
+                span.Slice(b * PageGeometry.BlockSize, PageGeometry.BlockSize).Clear();
+            }
+        }
+
+        meta.Valid = _fullMask;
+    }
+
+    // ---- client reads and writes ----
+
+    private void OnRead(VmObjectProtocol.Read request, IActorRef replyTo)
+    {
+        if (request.Offset < 0)
+        {
+            replyTo.Tell(new RequestRejected($"read: negative offset {request.Offset}"), Self);
+            return;
+        }
+
+        var end = Math.Min(request.Offset + request.Destination.Length, _size);
+        if (_dead || end <= request.Offset)
+        {
+            replyTo.Tell(new VmObjectProtocol.ReadReply(0, _dead ? PagerStatus.Bad : PagerStatus.Ok, 0, 0), Self);
+            return;
+        }
+
+        var destination = request.Destination;
+        RunRange(request.Offset, end, write: false, replyTo, (frame, pageStart, from, to) =>
+            _memory.FrameSpan(frame).Slice(from, to - from).CopyTo(destination.Span[(int)(pageStart + from - request.Offset)..]),
+            (bytes, status, faults, hits) => new VmObjectProtocol.ReadReply(bytes, status, faults, hits));
+    }
+
+    private void OnWrite(VmObjectProtocol.Write request, IActorRef replyTo)
+    {
+        var end = request.Offset + request.Source.Length;
+        if (request.Offset < 0 || end > _size)
+        {
+            replyTo.Tell(new RequestRejected(request.Offset < 0
+                ? $"write: negative offset {request.Offset}"
+                : $"write of {request.Source.Length} bytes at offset {request.Offset} ends at {end}, past the object's size {_size}: extend the file first (SetSize)"), Self);
+            return;
+        }
+
+        if (_dead || end == request.Offset)
+        {
+            replyTo.Tell(new VmObjectProtocol.WriteReply(0, _dead ? PagerStatus.Bad : PagerStatus.Ok), Self);
+            return;
+        }
+
+        var source = request.Source;
+        RunRange(request.Offset, end, write: true, replyTo, (frame, pageStart, from, to) =>
+            source.Span.Slice((int)(pageStart + from - request.Offset), to - from).CopyTo(_memory.FrameSpan(frame)[from..]),
+            (bytes, status, _, _) => new VmObjectProtocol.WriteReply(bytes, status));
+    }
+
+    /// <summary>Faults every page of [start, end) and replies once all are done; bytes count the prefix that succeeded.</summary>
+    private void RunRange(long start, long end, bool write, IActorRef replyTo, Action<int, long, int, int> copy, Func<int, PagerStatus, int, int, object> reply)
+    {
+        var firstPage = start / _pageSize;
+        var lastPage = (end - 1) / _pageSize;
+        var count = (int)(lastPage - firstPage + 1);
+        var failedAt = long.MaxValue;
+        var status = PagerStatus.Ok;
+        var remaining = count;
+        int faults = 0, hits = 0;
+        var self = Self;
+        for (var p = firstPage; p <= lastPage; p++)
+        {
+            var pageStart = p * _pageSize;
+            var from = (int)Math.Max(0, start - pageStart);
+            var to = (int)Math.Min(_pageSize, end - pageStart);
+            var pindex = p;
+            RunFault(new FaultOp
+            {
+                PIndex = p,
+                Write = write,
+                WriteStart = from,
+                WriteEnd = to,
+                OnFound = frame => copy(frame, pageStart, from, to),
+                OnDone = (result, st) =>
+                {
+                    if (result is FaultResult.Hit)
+                    {
+                        hits++;
+                    }
+                    else if (result is FaultResult.Read or FaultResult.ZeroFilled)
+                    {
+                        faults++;
+                    }
+                    else if (pindex < failedAt)
+                    {
+                        failedAt = pindex;
+                        status = st == PagerStatus.Ok ? PagerStatus.Error : st;
+                    }
+
+                    if (--remaining == 0)
+                    {
+                        var bytes = failedAt == long.MaxValue ? end - start : Math.Max(0, (failedAt * _pageSize) - start);
+                        replyTo.Tell(reply((int)bytes, status, faults, hits), self);
+                    }
+                },
+            });
+        }
+    }
+}

@@ -1,0 +1,465 @@
+using ActorPager.Messages;
+using ActorPager.Runtime;
+
+namespace ActorPager.Actors.Vm;
+
+/// <summary>
+/// A VM object of type VNODE. It owns its resident pages' state — valid and dirty masks, busy,
+/// waiters, queue — and its paging-in-progress count (pip); nothing else changes them. One turn
+/// of this actor is one period under the object lock (spec §7): a fault that hits, a getpages
+/// reply, a putpages reply, a completion and a setsize each run in one turn. A sleeper (a fault
+/// waiting on a busy page, a clean waiting to flush, a truncate waiting for a page being paged
+/// out) is a continuation, fired when the page is unbusied or freed; it then looks the page up
+/// again from scratch (rules 4, 5).
+/// </summary>
+internal sealed partial class VmObjectActor : ActorBase
+{
+    private readonly PhysicalMemory _memory;
+    private readonly PagerOptions _options;
+    private readonly IActorRef? _daemon;
+    private readonly int _pageSize;
+    private readonly byte _fullMask;
+
+    /// <summary>The object's handle: the vnode; null once dead.</summary>
+    private IActorRef? _vnode;
+
+    /// <summary>vnp_size in bytes.</summary>
+    private long _size;
+
+    /// <summary>size in pages: ceil(vnp_size / page size).</summary>
+    private long _sizePages;
+
+    /// <summary>Resident pages: pindex → frame.</summary>
+    private readonly Dictionary<long, int> _pages = [];
+
+    /// <summary>Paging operations in progress (rule 10: never negative).</summary>
+    private int _pip;
+
+    /// <summary>References other than the vnode's own pointer.</summary>
+    private int _refCount;
+
+    /// <summary>OBJ_DEAD / type DEAD: terminated or detached.</summary>
+    private bool _dead;
+
+    /// <summary>Pages with any dirty block.</summary>
+    private int _dirtyPages;
+
+    /// <summary>Pages busy (either kind).</summary>
+    private int _busyPages;
+
+    /// <summary>lastr: the page after the last one faulted, for sequential detection.</summary>
+    private long _lastRead = -1;
+
+    /// <summary>Continuations sleeping on a busy page, by frame.</summary>
+    private readonly Dictionary<int, List<Action>> _pageWaiters = [];
+
+    /// <summary>Continuations woken this turn, run before it ends.</summary>
+    private readonly Queue<Action> _ready = new();
+
+    /// <summary>Continuations waiting for the vnode lock (after LockBusy).</summary>
+    private readonly List<Action> _vnodeWaiters = [];
+
+    /// <summary>Continuations waiting for a free frame.</summary>
+    private readonly List<Action> _frameWaiters = [];
+
+    /// <summary>Continuations waiting for pip to drain (pip_wait).</summary>
+    private readonly List<Action> _pipWaiters = [];
+
+    /// <summary>Paging requests sent to the vnode and not finished.</summary>
+    private readonly Dictionary<long, object> _requests = [];
+
+    private long _nextRequestId;
+
+    public VmObjectActor(IActorRef vnode, PhysicalMemory memory, PagerOptions options, long size, IActorRef? daemon)
+    {
+        _vnode = vnode;
+        _memory = memory;
+        _options = options;
+        _daemon = daemon;
+        _pageSize = memory.PageSize;
+        _fullMask = PageGeometry.FullMask(_pageSize);
+        SetSizeFields(size);
+        InitQueues();
+    }
+
+    protected override void PreStart() => _daemon?.Tell(new PageDaemon.Register(Self), Self);
+
+    protected override void PostStop()
+    {
+        _daemon?.Tell(new PageDaemon.Unregister(Self), Self);
+
+        // Frames must never leak, whatever stopped the object.
+        foreach (var frame in _pages.Values)
+        {
+            _memory.Free(frame);
+        }
+
+        _pages.Clear();
+    }
+
+    protected override bool Receive(object message)
+    {
+        switch (message)
+        {
+            case VmObjectProtocol.Fault fault:
+                OnFault(fault, Sender);
+                break;
+            case VmObjectProtocol.Read read:
+                OnRead(read, Sender);
+                break;
+            case VmObjectProtocol.Write write:
+                OnWrite(write, Sender);
+                break;
+            case VnodeProtocol.GetPagesReply reply:
+                OnGetPagesReply(reply);
+                break;
+            case VnodeProtocol.PutPagesReply reply:
+                OnPutPagesReply(reply);
+                break;
+            case VmObjectProtocol.WriteCompleted completed:
+                OnWriteCompleted(completed);
+                break;
+            case VnodeProtocol.LockBusy busy:
+                OnLockBusy(busy);
+                break;
+            case RequestRejected rejected:
+                OnRejected(rejected);
+                break;
+            case VmObjectProtocol.VnodeReleased:
+                Wake(_vnodeWaiters);
+                break;
+            case VmObjectProtocol.FramesAvailable:
+                Wake(_frameWaiters);
+                break;
+            case VmObjectProtocol.Clean clean:
+                OnClean(clean, Sender);
+                break;
+            case VmObjectProtocol.SetObjectSize setSize:
+                OnSetObjectSize(setSize.Size, Sender);
+                break;
+            case VmObjectProtocol.TerminateObject terminate:
+                OnTerminate(terminate, Sender);
+                break;
+            case VmObjectProtocol.Reclaim reclaim:
+                OnReclaim(reclaim, Sender);
+                break;
+            case VmObjectProtocol.Reference:
+                _refCount++;
+                break;
+            case VmObjectProtocol.Deallocate:
+                OnDeallocate();
+                break;
+            case VmObjectProtocol.GetStat:
+                Sender.Tell(Stat(), Self);
+                break;
+            case VmObjectProtocol.GetPageStates states:
+                OnGetPageStates(states, Sender);
+                break;
+            default:
+                return false;
+        }
+
+        RunReady();
+        return true;
+    }
+
+    // ---- sizes, pip ----
+
+    private void SetSizeFields(long size)
+    {
+        _size = size;
+        _sizePages = (size + _pageSize - 1) / _pageSize;
+    }
+
+    private void PipAdd(int n) => _pip += n;
+
+    /// <summary>vm_object_pip_wakeupn: pip −= n, waking pip_wait sleepers at 0 (rule 10, 12).</summary>
+    private void PipRelease(int n)
+    {
+        _pip -= n;
+        if (_pip < 0)
+        {
+            throw new InvalidOperationException($"{Self.Path}: pip went negative ({_pip}) after releasing {n} (rule 10)");
+        }
+
+        if (_pip == 0 && _pipWaiters.Count > 0)
+        {
+            Wake(_pipWaiters);
+        }
+    }
+
+    /// <summary>vm_object_pip_wait: runs <paramref name="then"/> once pip is 0.</summary>
+    private void PipWait(Action then)
+    {
+        if (_pip == 0)
+        {
+            then();
+            return;
+        }
+
+        _pipWaiters.Add(then);
+    }
+
+    // ---- sleeping and waking ----
+
+    private void SleepOnPage(int frame, Action restart)
+    {
+        ref var meta = ref _memory.Meta(frame);
+        meta.Flags |= PageMeta.Waiters;
+        if (!_pageWaiters.TryGetValue(frame, out var list))
+        {
+            list = [];
+            _pageWaiters[frame] = list;
+        }
+
+        list.Add(restart);
+    }
+
+    /// <summary>The page was unbusied or freed: every sleeper runs again this turn (no lost wakeup, rule 4).</summary>
+    private void WakePage(int frame)
+    {
+        ref var meta = ref _memory.Meta(frame);
+        meta.Flags = (byte)(meta.Flags & ~PageMeta.Waiters);
+        if (_pageWaiters.Remove(frame, out var list))
+        {
+            foreach (var action in list)
+            {
+                _ready.Enqueue(action);
+            }
+        }
+    }
+
+    private void Wake(List<Action> waiters)
+    {
+        if (waiters.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var action in waiters)
+        {
+            _ready.Enqueue(action);
+        }
+
+        waiters.Clear();
+    }
+
+    /// <summary>Runs woken continuations until none is left (they may wake more).</summary>
+    private void RunReady()
+    {
+        while (_ready.TryDequeue(out var action))
+        {
+            action();
+        }
+    }
+
+    // ---- pages ----
+
+    private bool TryLookup(long pindex, out int frame) => _pages.TryGetValue(pindex, out frame);
+
+    /// <summary>vm_page_alloc: a new exclusive-busy page at <paramref name="pindex"/>, or false when no frame is free.</summary>
+    private bool TryAllocatePage(long pindex, out int frame)
+    {
+        if (!_memory.TryAllocate(pindex, out frame))
+        {
+            return false;
+        }
+
+        _pages.Add(pindex, frame);
+        ref var meta = ref _memory.Meta(frame);
+        meta.Flags = PageMeta.ExclusiveBusy;
+        _busyPages++;
+        return true;
+    }
+
+    /// <summary>vm_page_free: removes the page and returns its frame; sleepers restart and find it gone.</summary>
+    private void FreePage(int frame)
+    {
+        ref var meta = ref _memory.Meta(frame);
+        Dequeue(frame);
+        if (meta.IsBusy)
+        {
+            _busyPages--;
+        }
+
+        if (meta.Dirty != 0)
+        {
+            _dirtyPages--;
+        }
+
+        _pages.Remove(meta.PIndex);
+        WakePage(frame);
+        meta = default;
+        _memory.Free(frame);
+    }
+
+    private void XBusy(int frame)
+    {
+        ref var meta = ref _memory.Meta(frame);
+        if (!meta.IsBusy)
+        {
+            _busyPages++;
+        }
+
+        meta.Flags |= PageMeta.ExclusiveBusy;
+    }
+
+    private void SBusy(int frame)
+    {
+        ref var meta = ref _memory.Meta(frame);
+        if (!meta.IsBusy)
+        {
+            _busyPages++;
+        }
+
+        meta.SharedBusy++;
+    }
+
+    /// <summary>vm_page_wakeup / sunbusy: drops one hold; at fully unbusied the sleepers wake.</summary>
+    private void Unbusy(int frame)
+    {
+        ref var meta = ref _memory.Meta(frame);
+        if (meta.IsExclusiveBusy)
+        {
+            meta.Flags = (byte)(meta.Flags & ~PageMeta.ExclusiveBusy);
+        }
+        else if (meta.SharedBusy > 0)
+        {
+            meta.SharedBusy--;
+        }
+        else
+        {
+            return;
+        }
+
+        if (!meta.IsBusy)
+        {
+            _busyPages--;
+            if (meta.HasWaiters)
+            {
+                WakePage(frame);
+            }
+        }
+    }
+
+    private void SetDirty(int frame, byte mask)
+    {
+        ref var meta = ref _memory.Meta(frame);
+        mask &= meta.Valid;
+        if (mask == 0)
+        {
+            return;
+        }
+
+        if (meta.Dirty == 0)
+        {
+            _dirtyPages++;
+            meta.DirtySinceMs = NowMs();
+        }
+
+        meta.Dirty |= mask;
+    }
+
+    private void ClearDirty(int frame, byte mask)
+    {
+        ref var meta = ref _memory.Meta(frame);
+        if (meta.Dirty == 0)
+        {
+            return;
+        }
+
+        meta.Dirty = (byte)(meta.Dirty & ~mask);
+        if (meta.Dirty == 0)
+        {
+            _dirtyPages--;
+        }
+    }
+
+    private int NowMs() => (int)Math.Min(int.MaxValue, Context.Scheduler.Elapsed.TotalMilliseconds);
+
+    private long NextRequestId() => ++_nextRequestId;
+
+    /// <summary>A page state from a completion or pager: a page it names that this object does not hold is a protocol violation.</summary>
+    private int FrameOf(long pindex, string context) =>
+        _pages.TryGetValue(pindex, out var frame)
+            ? frame
+            : throw new InvalidOperationException($"{Self.Path}: {context} names page {pindex}, which is not resident");
+
+    /// <summary>Applies a pager's or completion's page operations in order (one turn).</summary>
+    private void ApplyOps(PageOp[] ops, string context)
+    {
+        foreach (var op in ops)
+        {
+            var frame = FrameOf(op.PIndex, context);
+            ref var meta = ref _memory.Meta(frame);
+            switch (op.Kind)
+            {
+                case PageOpKind.SetValid:
+                    meta.Valid |= op.Mask;
+                    break;
+                case PageOpKind.SetValidClean:
+                    meta.Valid |= op.Mask;
+                    ClearDirty(frame, op.Mask);
+                    break;
+                case PageOpKind.ClearValid:
+                    ClearDirty(frame, _fullMask);
+                    meta.Valid = 0;
+                    break;
+                case PageOpKind.ClearDirty:
+                    ClearDirty(frame, op.Mask);
+                    break;
+                case PageOpKind.Undirty:
+                    ClearDirty(frame, _fullMask);
+                    break;
+                case PageOpKind.Redirty:
+                    SetDirty(frame, meta.Valid);
+                    break;
+                case PageOpKind.Activate:
+                    Enqueue(frame, PageQueue.Active);
+                    break;
+                case PageOpKind.Deactivate:
+                    Enqueue(frame, PageQueue.Inactive);
+                    break;
+                case PageOpKind.ActivateIfWanted:
+                    Enqueue(frame, meta.HasWaiters ? PageQueue.Active : PageQueue.Inactive);
+                    break;
+                case PageOpKind.Unbusy:
+                    Unbusy(frame);
+                    break;
+                case PageOpKind.Free:
+                    FreePage(frame);
+                    break;
+            }
+        }
+    }
+
+    private VmObjectProtocol.ObjectStat Stat() =>
+        new(_size, _sizePages, _pages.Count, _dirtyPages, _busyPages, _pip, _refCount, _queueCount[(int)PageQueue.Active], _queueCount[(int)PageQueue.Inactive], _queueCount[(int)PageQueue.Laundry], _dead);
+
+    private void OnGetPageStates(VmObjectProtocol.GetPageStates request, IActorRef replyTo)
+    {
+        if (request.First < 0 || request.Count < 0 || request.Count > 4096)
+        {
+            replyTo.Tell(new RequestRejected($"page states: first must not be negative and count must be 0..4096, got first={request.First} count={request.Count}"), Self);
+            return;
+        }
+
+        var states = new VmObjectProtocol.PageState[request.Count];
+        for (var i = 0; i < request.Count; i++)
+        {
+            var pindex = request.First + i;
+            if (_pages.TryGetValue(pindex, out var frame))
+            {
+                ref var meta = ref _memory.Meta(frame);
+                var busy = meta.IsExclusiveBusy ? "exclusive" : meta.SharedBusy > 0 ? $"shared({meta.SharedBusy})" : "none";
+                states[i] = new VmObjectProtocol.PageState(pindex, true, meta.Valid, meta.Dirty, busy, meta.Queue.ToString().ToLowerInvariant());
+            }
+            else
+            {
+                states[i] = new VmObjectProtocol.PageState(pindex, false, 0, 0, "none", "none");
+            }
+        }
+
+        replyTo.Tell(new VmObjectProtocol.PageStates(states), Self);
+    }
+}

@@ -1,0 +1,199 @@
+using ActorPager.Actors.Vm;
+using ActorPager.Messages;
+using ActorPager.Runtime;
+using ActorPager.Storage;
+
+namespace ActorPager.Actors.Vnode;
+
+/// <summary>The VOPs that take the lock: VOBJECT create and destroy, fsync, setsize.</summary>
+internal sealed partial class VnodeActor
+{
+    private enum VopKind
+    {
+        Destroy,
+        Fsync,
+        SetSize,
+    }
+
+    /// <summary>A VOP waiting for its object's answer or its store call.</summary>
+    private sealed class PendingVop(VopKind kind, long turn, IActorRef requester)
+    {
+        public VopKind Kind { get; } = kind;
+
+        public long Turn { get; } = turn;
+
+        public IActorRef Requester { get; } = requester;
+
+        public bool Recycle { get; init; }
+
+        public bool Sync { get; init; }
+
+        public long Size { get; init; }
+
+        public VmObjectProtocol.CleanReply? Clean { get; set; }
+    }
+
+    /// <summary>VOP_CREATEVOBJECT: idempotent (rule 52).</summary>
+    private void OnCreateVObject()
+    {
+        if (_object is not null)
+        {
+            Sender.Tell(new VnodeProtocol.VObjectReply(0, _object), Self);
+            return;
+        }
+
+        // GETATTR gave _size; vnode_pager_alloc makes the object (type VNODE, handle = this vnode).
+        var settings = _settings;
+        var size = _size;
+        var self = Self;
+        _object = Context.ActorOf(
+            Props.Create(() => new VmObjectActor(self, settings.Memory, settings.Options, size, settings.Daemon)),
+            "object-" + (++_objectGeneration).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Sender.Tell(new VnodeProtocol.VObjectReply(0, _object, Created: true), Self);
+    }
+
+    /// <summary>VOP_DESTROYVOBJECT (rules 54-56): the object terminates or detaches while the vnode is held.</summary>
+    private void OnDestroyVObject(IActorRef requester, bool recycle)
+    {
+        if (_object is null)
+        {
+            requester.Tell(new VnodeProtocol.VObjectReply(0, null), Self);
+            if (recycle)
+            {
+                Context.Stop(Self);
+            }
+
+            return;
+        }
+
+        var turn = Acquire();
+        _vop = new PendingVop(VopKind.Destroy, turn, requester) { Recycle = recycle };
+        _object.Tell(new VmObjectProtocol.TerminateObject(turn), Self);
+    }
+
+    /// <summary>fsync/msync: clean through putpages inside this turn, then flush the store (rule 46).</summary>
+    private void OnFsync(VnodeProtocol.Fsync fsync, IActorRef requester)
+    {
+        var turn = Acquire();
+        _vop = new PendingVop(VopKind.Fsync, turn, requester) { Sync = fsync.Sync };
+        if (_object is null)
+        {
+            FlushOrFinish();
+            return;
+        }
+
+        var flags = (fsync.Sync ? PutFlags.Sync : PutFlags.None) | (fsync.Invalidate ? PutFlags.Invalidate : PutFlags.None);
+        _object.Tell(new VmObjectProtocol.Clean(flags, turn), Self);
+    }
+
+    /// <summary>Truncate or extend: the object first (it waits for busy pages, rule 48), then the store.</summary>
+    private void OnSetSize(VnodeProtocol.SetSize request, IActorRef requester)
+    {
+        if (request.Size < 0)
+        {
+            requester.Tell(new RequestRejected($"setsize of {_settings.File}: negative size {request.Size}"), Self);
+            return;
+        }
+
+        var size = request.ExtendOnly ? Math.Max(request.Size, _size) : request.Size;
+        if (size == _size)
+        {
+            requester.Tell(new VnodeProtocol.SetSizeReply(_size), Self);
+            return;
+        }
+
+        var turn = Acquire();
+        _vop = new PendingVop(VopKind.SetSize, turn, requester) { Size = size };
+        if (_object is null)
+        {
+            PipeStore(turn, _settings.Store.SetSizeAsync(_settings.File, size));
+            return;
+        }
+
+        _object.Tell(new VmObjectProtocol.SetObjectSize(size), Self);
+    }
+
+    private void ContinueVop(object message)
+    {
+        var vop = _vop;
+        if (vop is null)
+        {
+            return;
+        }
+
+        switch (vop.Kind, message)
+        {
+            case (VopKind.Destroy, VmObjectProtocol.Terminated):
+                // Rule 51: v_object is cleared with the object's handle (terminated or detached).
+                _object = null;
+                Finish(vop, new VnodeProtocol.VObjectReply(0, null));
+                if (vop.Recycle)
+                {
+                    Context.Stop(Self);
+                }
+
+                break;
+            case (VopKind.Fsync, VmObjectProtocol.CleanReply clean):
+                vop.Clean = clean;
+                FlushOrFinish();
+                break;
+            case (VopKind.Fsync, StoreDone done) when done.Turn == vop.Turn:
+                var clean2 = vop.Clean;
+                var ok = done.Result.Status == StoreStatus.Ok && (clean2 is null || clean2.AllClean);
+                Finish(vop, new VnodeProtocol.FsyncReply(ok, clean2?.PagesWritten ?? 0, ok ? null : FsyncError(clean2, done.Result)));
+                break;
+            case (VopKind.SetSize, VmObjectProtocol.ObjectSizeSet):
+                PipeStore(vop.Turn, _settings.Store.SetSizeAsync(_settings.File, vop.Size));
+                break;
+            case (VopKind.SetSize, StoreDone done) when done.Turn == vop.Turn:
+                // The object already holds the new size; the vnode follows it even when the store
+                // failed, and says so (a later setsize or fsync retries the store).
+                _size = vop.Size;
+                Finish(vop, new VnodeProtocol.SetSizeReply(_size, done.Result.Status == StoreStatus.Ok ? null : $"store setsize failed: {done.Result.Error}"));
+                break;
+        }
+    }
+
+    private void FlushOrFinish()
+    {
+        var vop = _vop!;
+        if (vop.Sync)
+        {
+            PipeStore(vop.Turn, _settings.Store.FlushAsync(_settings.File));
+            return;
+        }
+
+        var clean = vop.Clean;
+        var ok = clean is null || clean.AllClean;
+        Finish(vop, new VnodeProtocol.FsyncReply(ok, clean?.PagesWritten ?? 0, ok ? null : FsyncError(clean, StoreResult.Ok())));
+    }
+
+    private static string FsyncError(VmObjectProtocol.CleanReply? clean, StoreResult flush)
+    {
+        if (flush.Status != StoreStatus.Ok)
+        {
+            return $"store flush failed: {flush.Error}";
+        }
+
+        var counts = clean is null ? "" : string.Join(", ", clean.Rtvals.Where(kv => kv.Value > 0).Select(kv => $"{kv.Key}={kv.Value}"));
+        return $"some pages could not be written ({counts}); they stay dirty";
+    }
+
+    private void Finish(PendingVop vop, object reply)
+    {
+        _vop = null;
+        vop.Requester.Tell(reply, Self);
+        Release(vop.Turn);
+    }
+
+    private void PipeStore(long turn, ValueTask<StoreResult> io)
+    {
+        if (io.IsCompleted)
+        {
+            Self.Tell(new StoreDone(turn, io.Result), Self);
+            return;
+        }
+
+        io.AsTask().PipeTo(Self, Self, r => new StoreDone(turn, r), ex => new StoreDone(turn, StoreResult.Failed(StoreError.FromException("vnode", ex))));
+    }
+}

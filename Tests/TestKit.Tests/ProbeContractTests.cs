@@ -478,21 +478,3 @@ public abstract class ProbeContractTests : TestKit
         Assert.Throws<InvalidOperationException>(() => EventFilter.Debug());
     }
 }
-
-/// <summary>The contract on the thread pool and real time.</summary>
-public sealed class ThreadPoolProbeContractTests : ProbeContractTests
-{
-    public ThreadPoolProbeContractTests()
-        : base(TestKitSettings.ThreadPool(seed: 7))
-    {
-    }
-}
-
-/// <summary>The contract on the deterministic dispatcher and virtual time.</summary>
-public sealed class DeterministicProbeContractTests : ProbeContractTests
-{
-    public DeterministicProbeContractTests()
-        : base(TestKitSettings.Deterministic(seed: 42))
-    {
-    }
-}

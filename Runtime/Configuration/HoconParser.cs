@@ -150,11 +150,10 @@ internal sealed partial class HoconParser
                         : "unexpected ']': there is no '[' for it to close");
             }
 
-            string lastKey;
+            ConfigPath? lastKey = null;
             if (token.Kind == TokenKind.Unquoted && token.Text == "include" && PeekSecond().Kind == TokenKind.Whitespace)
             {
                 ParseInclude(obj);
-                lastKey = "include";
             }
             else
             {
@@ -173,7 +172,7 @@ internal sealed partial class HoconParser
                     throw Error(after, $"expected '}}' to close the object opened at {open.Line}:{open.Column}, got ']'");
                 }
 
-                throw Error(after, $"expected ',' or a newline after the value of '{lastKey}', got {after.Describe()}");
+                throw Error(after, $"expected ',' or a newline after {(lastKey is null ? "the include" : "the value of '" + lastKey.Render() + "'")}, got {after.Describe()}");
             }
         }
     }
@@ -212,7 +211,7 @@ internal sealed partial class HoconParser
     }
 
     /// <summary>Parses <c>key : value</c> (or <c>=</c>, <c>+=</c>, or no separator before <c>{</c>) and merges it into <paramref name="obj"/>.</summary>
-    private string ParseField(ConfigObject obj)
+    private ConfigPath ParseField(ConfigObject obj)
     {
         var keyStart = Peek();
         _keyTokens.Clear();
@@ -233,7 +232,6 @@ internal sealed partial class HoconParser
         }
 
         var path = HoconTokenizer.PathFromTokens(_keyTokens, 0, _keyTokens.Count, _file, null, "key");
-        var keyText = path.Render();
         SkipWhitespaceAndNewlines();
         var separator = Peek();
         var append = false;
@@ -249,7 +247,7 @@ internal sealed partial class HoconParser
             case TokenKind.OpenBrace:
                 break;
             default:
-                throw Error(separator, $"expected ':', '=' or '{{' after the key '{keyText}', got {separator.Describe()}");
+                throw Error(separator, $"expected ':', '=' or '{{' after the key '{path.Render()}', got {separator.Describe()}");
         }
 
         SkipWhitespaceAndNewlines();
@@ -278,7 +276,7 @@ internal sealed partial class HoconParser
         }
 
         ConfigMerge.MergeField(obj, path.Segments[0], value);
-        return keyText;
+        return path;
     }
 
     /// <summary>Parses a value: one simple value, object or list, or a concatenation of several on one line.</summary>

@@ -110,6 +110,9 @@ internal sealed class HoconTokenizer
     /// <summary>Characters that end unquoted text (besides whitespace and <c>//</c>).</summary>
     private const string Forbidden = "$\"{}[]:=,+#`^?!@*&\\";
 
+    /// <summary>Lookup table of <see cref="Forbidden"/>.</summary>
+    private static readonly bool[] ForbiddenAscii = BuildForbidden();
+
     /// <summary>The input.</summary>
     private readonly string _text;
 
@@ -173,6 +176,11 @@ internal sealed class HoconTokenizer
         {
             var at = start < tokens.Count ? tokens[start] : default;
             throw new HoconException(file, at.Line, at.Column, null, $"expected a {what}, found nothing");
+        }
+
+        if (end - start == 1 && tokens[start].Kind == TokenKind.Unquoted && !tokens[start].Text!.Contains('.', StringComparison.Ordinal))
+        {
+            return new ConfigPath([tokens[start].Text!]);
         }
 
         var segments = new List<string>();
@@ -240,6 +248,17 @@ internal sealed class HoconTokenizer
 
         segments.Add(current.ToString());
         return new ConfigPath([.. segments]);
+    }
+
+    private static bool[] BuildForbidden()
+    {
+        var table = new bool[128];
+        foreach (var c in Forbidden)
+        {
+            table[c] = true;
+        }
+
+        return table;
     }
 
     /// <summary>Reads the next token.</summary>
@@ -310,7 +329,7 @@ internal sealed class HoconTokenizer
                             _pos++;
                         }
 
-                        return new Token(TokenKind.Whitespace, _text.Substring(start, _pos - start), line, column);
+                        return new Token(TokenKind.Whitespace, Spaces(start, _pos - start), line, column);
                     }
 
                     if (c == '-' || char.IsAsciiDigit(c))
@@ -341,6 +360,20 @@ internal sealed class HoconTokenizer
         };
 
     private int Column => _pos - _lineStart + 1;
+
+    /// <summary>Runs of plain spaces, shared so indentation does not allocate.</summary>
+    private static readonly string[] SpaceRuns = [.. Enumerable.Range(0, 65).Select(n => new string(' ', n))];
+
+    /// <summary>The whitespace text, shared when it is only spaces.</summary>
+    private string Spaces(int start, int length)
+    {
+        if (length < SpaceRuns.Length && _text.AsSpan(start, length).IndexOfAnyExcept(' ') < 0)
+        {
+            return SpaceRuns[length];
+        }
+
+        return _text.Substring(start, length);
+    }
 
     private static string Show(List<Token> tokens, int start, int end)
     {
@@ -415,7 +448,7 @@ internal sealed class HoconTokenizer
         while (_pos < _text.Length)
         {
             var c = _text[_pos];
-            if (IsWhitespace(c) || Forbidden.Contains(c, StringComparison.Ordinal) || (c == '/' && Peek(1) == '/'))
+            if (IsWhitespace(c) || (c < 128 && ForbiddenAscii[c]) || (c == '/' && Peek(1) == '/'))
             {
                 break;
             }
@@ -431,6 +464,17 @@ internal sealed class HoconTokenizer
     private Token ReadQuoted(int line, int column)
     {
         _pos++;
+
+        // Fast path: no escapes or control characters before the closing quote.
+        var rest = _text.AsSpan(_pos);
+        var stop = rest.IndexOfAny('"', '\\', '\n');
+        if (stop >= 0 && rest[stop] == '"' && rest[..stop].IndexOfAnyInRange('\0', '\u001F') < 0)
+        {
+            var value = _text.Substring(_pos, stop);
+            _pos += stop + 1;
+            return new Token(TokenKind.QuotedString, value, line, column);
+        }
+
         var sb = new StringBuilder();
         while (true)
         {

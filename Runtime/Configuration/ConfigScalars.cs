@@ -68,7 +68,7 @@ internal sealed class ConfigNumber : ConfigValue
     public override ConfigValueType ValueType => ConfigValueType.Number;
 
     /// <inheritdoc/>
-    public override object? Unwrapped => IsIntegral ? Long : Double;
+    public override object? Unwrapped => IsIntegral ? (object)Long : Double;
 
     /// <summary>Parses number text the way the tokenizer and the JSON reader see it; null when it is not a finite number.</summary>
     public static ConfigNumber? TryParse(ConfigOrigin origin, string text)

@@ -72,6 +72,9 @@ internal sealed partial class HoconResolver
     /// Resolves one node at <paramref name="path"/>. Null means "undefined": an optional
     /// substitution found nothing, so the field or element is left out.
     /// </summary>
+    /// <param name="node">The node to resolve.</param>
+    /// <param name="path">Where it sits in the tree.</param>
+    /// <param name="context">The resolution in progress (the root, the stack of paths being resolved).</param>
     /// <param name="isField">The node is the value of an object field, so a substitution or concatenation there is potentially self-referential.</param>
     private ConfigValue? ResolveNode(ConfigValue node, ConfigPath path, Context context, bool isField)
     {

@@ -51,7 +51,7 @@ internal sealed partial class ActorCell
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            Fail(new ActorInitializationException($"{PathString}: creating {_props.ActorType.Name} failed: {ex.Message}", ex), null);
+            FailInitialization(new ActorInitializationException($"{PathString}: creating {_props.ActorType.Name} failed: {ex.Message}", ex));
             return false;
         }
         finally
@@ -61,7 +61,7 @@ internal sealed partial class ActorCell
 
         if (!ReferenceEquals(instance.Cell, this))
         {
-            Fail(new ActorInitializationException($"{PathString}: the Props factory for {_props.ActorType.Name} returned an actor that was not made for this actor (reuse of an instance?)"), null);
+            FailInitialization(new ActorInitializationException($"{PathString}: the Props factory for {_props.ActorType.Name} returned an actor that was not made for this actor (reuse of an instance?)"));
             return false;
         }
 
@@ -81,11 +81,22 @@ internal sealed partial class ActorCell
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            Fail(new ActorInitializationException($"{PathString}: {(restartCause is null ? "PreStart" : "PostRestart")} of {_props.ActorType.Name} failed: {ex.Message}", ex), null);
+            FailInitialization(new ActorInitializationException($"{PathString}: {(restartCause is null ? "PreStart" : "PostRestart")} of {_props.ActorType.Name} failed: {ex.Message}", ex));
             return false;
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// Making or starting the instance failed. Logged here because these failures do not pass
+    /// through <see cref="HandleInvokeFailure"/>, and the default decider stops the actor: without
+    /// the log the actor would vanish with nothing said.
+    /// </summary>
+    private void FailInitialization(ActorInitializationException failure)
+    {
+        _system.Log(LogLevel.Error, PathString, failure.Message, failure);
+        Fail(failure, null);
     }
 
     /// <summary>The actor threw: log it with the message, suspend, and ask the supervisor.</summary>

@@ -16,6 +16,14 @@ internal sealed partial class ActorCell
     /// <summary>True from a failure until the supervisor's directive arrives.</summary>
     private bool _awaitingDirective;
 
+    /// <summary>
+    /// True while the mailbox and the children carry the one suspension a failure adds. A restart
+    /// whose new instance fails to start fails again before any directive has resumed them; that
+    /// second failure must not suspend a second time, or the one resume of the next successful
+    /// restart would leave the actor suspended for good.
+    /// </summary>
+    private bool _suspendedByFailure;
+
     /// <summary>The message whose handling failed, handed to PreRestart.</summary>
     private object? _failedMessage;
 
@@ -125,10 +133,10 @@ internal sealed partial class ActorCell
 
         _awaitingDirective = true;
         _failedMessage = message;
-        _mailbox.Suspend();
-        foreach (var child in ChildrenSnapshot())
+        if (!_suspendedByFailure)
         {
-            child.SendSystemMessage(new Suspend());
+            _suspendedByFailure = true;
+            SuspendSelfAndChildren();
         }
 
         if (_parent is null)
@@ -215,6 +223,7 @@ internal sealed partial class ActorCell
 
             _awaitingDirective = false;
             _failedMessage = null;
+            _suspendedByFailure = false;
         }
 
         _mailbox.Resume();
@@ -258,13 +267,16 @@ internal sealed partial class ActorCell
         UnstashAll();
         if (!CreateInstance(cause))
         {
+            // Still suspended from the failure that led here; Fail has asked the supervisor again.
             return;
         }
 
-        _mailbox.Resume();
-        foreach (var child in ChildrenSnapshot())
+        // A sibling restarted by an all-for-one strategy did not fail and was never suspended:
+        // only undo a suspension this actor's own failure added.
+        if (_suspendedByFailure)
         {
-            child.SendSystemMessage(new Resume(null));
+            _suspendedByFailure = false;
+            ResumeSelfAndChildren(null);
         }
     }
 

@@ -24,6 +24,9 @@ internal sealed partial class ActorCell
     /// </summary>
     private bool _suspendedByFailure;
 
+    /// <summary>The cause of a restart waiting for the children PreRestart stopped; null when none waits.</summary>
+    private Exception? _pendingRestart;
+
     /// <summary>The message whose handling failed, handed to PreRestart.</summary>
     private object? _failedMessage;
 
@@ -186,14 +189,14 @@ internal sealed partial class ActorCell
                 _system.Log(LogLevel.Error, PathString, $"{child.PathString} exceeded {strategy.MaxNrOfRetries} restarts within {strategy.WithinTimeRange}; stopping it");
                 foreach (var target in targets)
                 {
-                    target.SendSystemMessage(new Terminate());
+                    StopChild(target);
                 }
 
                 break;
             case Directive.Stop:
                 foreach (var target in targets)
                 {
-                    target.SendSystemMessage(new Terminate());
+                    StopChild(target);
                 }
 
                 break;
@@ -265,6 +268,23 @@ internal sealed partial class ActorCell
 
         // Stashed messages go back in front of the mailbox so the new instance sees them.
         UnstashAll();
+
+        // Children the old instance stopped (the default PreRestart stops them all) still hold
+        // their names until they report back; a new instance creating a child of the same name
+        // in PreStart would fail on the duplicate. Finish the restart once they are gone, as
+        // Akka does. The mailbox stays suspended meanwhile, so no user message sees no instance.
+        if (_stoppingChildren is { Count: > 0 })
+        {
+            _pendingRestart = cause;
+            return;
+        }
+
+        FinishRestart(cause);
+    }
+
+    /// <summary>Makes the new instance of a restart and, when it starts, resumes the actor.</summary>
+    private void FinishRestart(Exception cause)
+    {
         if (!CreateInstance(cause))
         {
             // Still suspended from the failure that led here; Fail has asked the supervisor again.
@@ -289,6 +309,7 @@ internal sealed partial class ActorCell
         }
 
         _state = LifeState.Terminating;
+        _pendingRestart = null;
         CancelReceiveTimeout();
         _mailbox.Suspend();
         var children = ChildrenSnapshot();

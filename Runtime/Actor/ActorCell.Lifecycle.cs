@@ -70,12 +70,16 @@ internal sealed partial class ActorCell
             Current = previous;
         }
 
-        if (!ReferenceEquals(instance.Cell, this))
+        // The cell check catches an instance made for another actor; Installed catches a factory
+        // handing back an instance that already served (the failed one, on a restart), whose
+        // state a restart exists to throw away.
+        if (!ReferenceEquals(instance.Cell, this) || instance.Installed)
         {
             FailInitialization(new ActorInitializationException($"{PathString}: the Props factory for {_props.ActorType.Name} returned an actor that was not made for this actor (reuse of an instance?)"));
             return false;
         }
 
+        instance.Installed = true;
         _actor = instance;
         try
         {

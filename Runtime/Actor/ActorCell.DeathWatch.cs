@@ -23,7 +23,13 @@ internal sealed partial class ActorCell
         if (subject is not IInternalActorRef target)
         {
             // A ref with no lifecycle can never report its death: treat it as already dead.
-            Tell(new Terminated(subject), subject);
+            // ReceiveTerminated delivers only Terminated messages recorded as queued (so an
+            // Unwatch can drop them), so record this one too, once however often it is watched.
+            if ((_terminatedQueued ??= []).Add(subject))
+            {
+                Tell(new Terminated(subject), subject);
+            }
+
             return subject;
         }
 

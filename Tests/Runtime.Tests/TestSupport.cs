@@ -27,7 +27,7 @@ internal static class Systems
         {
             return await task.WaitAsync(Patience);
         }
-        catch (TimeoutException ex)
+        catch (TimeoutException ex) when (!task.IsCompleted)
         {
             throw new TimeoutException($"timed out after {Patience.TotalSeconds} s waiting for {what}", ex);
         }
@@ -40,7 +40,7 @@ internal static class Systems
         {
             await task.WaitAsync(Patience);
         }
-        catch (TimeoutException ex)
+        catch (TimeoutException ex) when (!task.IsCompleted)
         {
             throw new TimeoutException($"timed out after {Patience.TotalSeconds} s waiting for {what}", ex);
         }

@@ -27,6 +27,17 @@ public sealed class AskPipeToTests
     }
 
     [Fact]
+    public async Task Ask_AfterTerminate_FailsAtOnceNamingTheSystem()
+    {
+        var system = Systems.Pool();
+        var echo = system.ActorOf(Props.Create(() => new Echo()), "echo");
+        await system.Terminate().Within("termination");
+        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => echo.Ask<int>(1, TimeSpan.FromHours(1)).Within("the ask to fail"));
+        Assert.Contains("has terminated", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("/user/echo", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Ask_ThreadPool_TimesOutOnRealTime()
     {
         await using var system = Systems.Pool();

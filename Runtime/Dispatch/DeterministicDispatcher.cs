@@ -52,6 +52,12 @@ public sealed class DeterministicDispatcher : MessageDispatcher
     /// <summary>Called after every step with the delivery it made; monitors check invariants here.</summary>
     public event Action<Delivery>? Delivered;
 
+    /// <summary>
+    /// Called after every step that delivered a message to an actor, with the message itself
+    /// (a user message, or the runtime's system message), for monitors that inspect contents.
+    /// </summary>
+    public event Action<Delivery, object>? MessageDelivered;
+
     /// <summary>True when no actor can run and no external event is pending (timers may still be due later).</summary>
     public bool IsIdle
     {
@@ -187,12 +193,14 @@ public sealed class DeterministicDispatcher : MessageDispatcher
         RegisterForExecution(mailbox, hasMessageHint: false, hasSystemMessageHint: false);
         if (delivered)
         {
-            Record(new Delivery(
+            var delivery = new Delivery(
                 StepCount,
                 isSystem ? DeliveryKind.System : DeliveryKind.User,
                 cell.PathString,
                 sender?.Path.ToString(),
-                message is SystemMessage ? message.ToString()! : message!.GetType().Name));
+                message is SystemMessage ? message.ToString()! : message!.GetType().Name);
+            Record(delivery);
+            MessageDelivered?.Invoke(delivery, message!);
         }
     }
 

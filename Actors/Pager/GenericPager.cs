@@ -216,7 +216,6 @@ public sealed class GenericPager : IPager
 
         call.Reply(new VnodeProtocol.PutPagesReply(request.RequestId, rtvals, [.. ops]));
         var pending = call.Store.WriteVectorAsync(call.File, poffset, sources, WriteDurability.Buffered);
-        var requester = call.Requester;
         call.Complete(pending, result =>
         {
             // §4: per page undirty (or re-dirty and activate) then unbusy; then one pip release.
@@ -240,7 +239,7 @@ public sealed class GenericPager : IPager
                 done[k++] = new PageOp(pindex, PageOpKind.Unbusy);
             }
 
-            requester.Tell(new VmObjectProtocol.WriteCompleted(request.RequestId, done, ncount));
+            call.Reply(new VmObjectProtocol.WriteCompleted(request.RequestId, done, ncount));
         });
     }
 

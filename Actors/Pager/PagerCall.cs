@@ -57,8 +57,22 @@ public sealed class PagerCall
     /// <summary>Whether <see cref="HoldVnode"/> was called.</summary>
     public bool IsHeld => _held;
 
-    /// <summary>Sends <paramref name="message"/> to the requesting object, from the vnode.</summary>
-    public void Reply(object message) => Requester.Tell(message, Vnode);
+    /// <summary>Sends <paramref name="message"/> to the requesting object, from the vnode (also from a completion).</summary>
+    public void Reply(object message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        var filtered = ReplyFilter is null ? message : ReplyFilter(message);
+        if (filtered is not null)
+        {
+            Requester.Tell(filtered, Vnode);
+        }
+    }
+
+    /// <summary>
+    /// The harness's hook for deliberately broken pagers (mutants): rewrites or drops (null) what
+    /// the pager sends to the object. Never set in production.
+    /// </summary>
+    internal Func<object, object?>? ReplyFilter { get; set; }
 
     /// <summary>
     /// Keeps the vnode locked after this call returns, until <see cref="ReleaseVnode"/>: later VOPs

@@ -58,6 +58,9 @@ public sealed class DeterministicDispatcher : MessageDispatcher
     /// </summary>
     public event Action<Delivery, object>? MessageDelivered;
 
+    /// <summary>The harness's hook: after each delivery to an actor, the actor's cell (its instance, for monitors that inspect state).</summary>
+    internal event Action<Delivery, object, ActorCell>? DeliveredToCell;
+
     /// <summary>True when no actor can run and no external event is pending (timers may still be due later).</summary>
     public bool IsIdle
     {
@@ -201,6 +204,7 @@ public sealed class DeterministicDispatcher : MessageDispatcher
                 message is SystemMessage ? message.ToString()! : message!.GetType().Name);
             Record(delivery);
             MessageDelivered?.Invoke(delivery, message!);
+            DeliveredToCell?.Invoke(delivery, message!, cell);
         }
     }
 

@@ -261,10 +261,17 @@ internal sealed partial class VmObjectActor
             return;
         }
 
-        var end = Math.Min(request.Offset + request.Destination.Length, _size);
-        if (_dead || end <= request.Offset)
+        // §2.4 a: a dead object has no pages to fault; say so rather than answer a bare BAD.
+        if (_dead)
         {
-            replyTo.Tell(new VmObjectProtocol.ReadReply(0, _dead ? PagerStatus.Bad : PagerStatus.Ok, 0, 0), Self);
+            replyTo.Tell(new RequestRejected($"read at offset {request.Offset}: {DeadReason()}"), Self);
+            return;
+        }
+
+        var end = Math.Min(request.Offset + request.Destination.Length, _size);
+        if (end <= request.Offset)
+        {
+            replyTo.Tell(new VmObjectProtocol.ReadReply(0, PagerStatus.Ok, 0, 0), Self);
             return;
         }
 
@@ -285,9 +292,15 @@ internal sealed partial class VmObjectActor
             return;
         }
 
-        if (_dead || end == request.Offset)
+        if (_dead)
         {
-            replyTo.Tell(new VmObjectProtocol.WriteReply(0, _dead ? PagerStatus.Bad : PagerStatus.Ok), Self);
+            replyTo.Tell(new RequestRejected($"write at offset {request.Offset}: {DeadReason()}"), Self);
+            return;
+        }
+
+        if (end == request.Offset)
+        {
+            replyTo.Tell(new VmObjectProtocol.WriteReply(0, PagerStatus.Ok), Self);
             return;
         }
 
@@ -296,6 +309,8 @@ internal sealed partial class VmObjectActor
             source.Span.Slice((int)(pageStart + from - request.Offset), to - from).CopyTo(_memory.FrameSpan(frame)[from..]),
             (bytes, status, _, _) => new VmObjectProtocol.WriteReply(bytes, status));
     }
+
+    private string DeadReason() => $"the VM object {Self.Path.Name} is dead (its vnode destroyed or detached it); open the file again";
 
     /// <summary>Faults every page of [start, end) and replies once all are done; bytes count the prefix that succeeded.</summary>
     private void RunRange(long start, long end, bool write, IActorRef replyTo, Action<int, long, int, int> copy, Func<int, PagerStatus, int, int, object> reply)

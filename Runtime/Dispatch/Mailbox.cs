@@ -165,6 +165,13 @@ internal sealed class Mailbox : IThreadPoolWorkItem
     {
         if (_systemPending is null)
         {
+            // The runner looks after every user message: a plain read keeps that look from
+            // writing the shared cache line (an exchange would, even on an empty list).
+            if (Volatile.Read(ref _systemHead) is null)
+            {
+                return null;
+            }
+
             // The pushed list is newest-first: take it whole and reverse it into arrival order.
             var list = Interlocked.Exchange(ref _systemHead, null);
             SystemMessage? reversed = null;

@@ -11,7 +11,7 @@ namespace ActorPager.Bench.Runtime;
 /// </summary>
 internal static class RuntimeQuick
 {
-    private const int Runs = 5;
+    private const int Runs = 9;
     private const int PingPongInFlight = 16;
     private const int PingPongForwards = 500_000;
     private const int FanInPerProducer = 250_000;

@@ -319,11 +319,20 @@ internal sealed class Mailbox : IThreadPoolWorkItem
         }
         finally
         {
-            SetAsIdle();
+            if (HasWork)
+            {
+                // Work is left (the turn used up its throughput): we still hold the scheduled
+                // bit, so no sender can have queued us; queue ourselves again, keeping the bit.
+                _dispatcher.Reschedule(this);
+            }
+            else
+            {
+                SetAsIdle();
 
-            // Messages that arrived after our last look would otherwise wait forever: their
-            // senders saw the scheduled bit set and did not schedule us.
-            _dispatcher.RegisterForExecution(this, hasMessageHint: false, hasSystemMessageHint: false);
+                // Messages that arrived after our last look would otherwise wait forever: their
+                // senders saw the scheduled bit set and did not schedule us.
+                _dispatcher.RegisterForExecution(this, hasMessageHint: false, hasSystemMessageHint: false);
+            }
         }
     }
 

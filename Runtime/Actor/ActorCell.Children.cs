@@ -5,10 +5,15 @@ internal sealed partial class ActorCell
 {
     // The table is read and changed by the actor's own turn and, for top-level actors, by any
     // thread calling ActorSystem.ActorOf; one lock per parent keeps names unique without
-    // touching the message path.
-    private readonly Lock _childrenLock = new();
+    // touching the message path. The lock is the monitor of this cell's mailbox: an object
+    // private to the cell that nothing else locks, whose thin lock lives in its header, where a
+    // Lock of its own cost every actor, parent or not, 40 bytes more.
+    private object ChildrenLock => _mailbox;
+
+    /// <summary>Live children by name.</summary>
     private Dictionary<string, ActorCell>? _children;
-    private List<ActorCell>? _childOrder;
+
+    /// <summary>Generated names handed out so far.</summary>
     private long _nameCounter;
 
     /// <summary>
@@ -17,6 +22,14 @@ internal sealed partial class ActorCell
     /// the new instance may create children of the same names.
     /// </summary>
     private HashSet<ActorCell>? _stoppingChildren;
+    /// <summary>Children created so far; the next child's <see cref="_childSequence"/>.</summary>
+    private long _childrenCreated;
+
+    /// <summary>
+    /// This actor's place in its parent's creation order. Snapshots sort by it, so removing a
+    /// child is O(1) (a list kept in creation order made stopping a parent of n children O(n²)).
+    /// </summary>
+    private long _childSequence;
 
     public IReadOnlyList<IActorRef> Children => ChildrenSnapshot();
 
@@ -37,7 +50,7 @@ internal sealed partial class ActorCell
 
         var dispatcher = _system.Dispatchers.Lookup(props.Dispatcher);
         var child = new ActorCell(_system, props, this, name, dispatcher, props.Mailbox ?? _system.Settings.DefaultMailbox);
-        lock (_childrenLock)
+        lock (ChildrenLock)
         {
             if (IsTerminating)
             {
@@ -50,7 +63,7 @@ internal sealed partial class ActorCell
                 throw new InvalidActorNameException($"actor name '{name}' is not unique: {PathString}/{name} is taken by a live actor");
             }
 
-            (_childOrder ??= []).Add(child);
+            child._childSequence = _childrenCreated++;
         }
 
         child.SendSystemMessage(new Create());
@@ -59,7 +72,7 @@ internal sealed partial class ActorCell
 
     public IActorRef? Child(string name)
     {
-        lock (_childrenLock)
+        lock (ChildrenLock)
         {
             return _children is not null && _children.TryGetValue(name, out var child) ? child : null;
         }
@@ -89,17 +102,28 @@ internal sealed partial class ActorCell
         child.SendSystemMessage(new Terminate());
     }
 
+    /// <summary>The live children in creation order.</summary>
     private ActorCell[] ChildrenSnapshot()
     {
-        lock (_childrenLock)
+        ActorCell[] snapshot;
+        lock (ChildrenLock)
         {
-            return _childOrder is { Count: > 0 } order ? [.. order] : [];
+            if (_children is not { Count: > 0 } children)
+            {
+                return [];
+            }
+
+            snapshot = new ActorCell[children.Count];
+            children.Values.CopyTo(snapshot, 0);
         }
+
+        Array.Sort(snapshot, static (a, b) => a._childSequence.CompareTo(b._childSequence));
+        return snapshot;
     }
 
     private bool IsLiveChild(ActorCell child)
     {
-        lock (_childrenLock)
+        lock (ChildrenLock)
         {
             return _children is not null && _children.TryGetValue(child._name, out var found) && ReferenceEquals(found, child);
         }
@@ -108,7 +132,7 @@ internal sealed partial class ActorCell
     /// <summary>Removes a stopped child; true when it was ours. Its name becomes free.</summary>
     private bool RemoveChild(ActorCell child)
     {
-        lock (_childrenLock)
+        lock (ChildrenLock)
         {
             if (_children is null || !_children.TryGetValue(child._name, out var found) || !ReferenceEquals(found, child))
             {
@@ -116,7 +140,6 @@ internal sealed partial class ActorCell
             }
 
             _children.Remove(child._name);
-            _childOrder!.Remove(child);
             return true;
         }
     }
@@ -125,7 +148,7 @@ internal sealed partial class ActorCell
     {
         get
         {
-            lock (_childrenLock)
+            lock (ChildrenLock)
             {
                 return _children is { Count: > 0 };
             }

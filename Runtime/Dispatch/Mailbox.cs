@@ -165,6 +165,13 @@ internal sealed class Mailbox : IThreadPoolWorkItem
     {
         if (_systemPending is null)
         {
+            // The runner looks after every user message: a plain read keeps that look from
+            // writing the shared cache line (an exchange would, even on an empty list).
+            if (Volatile.Read(ref _systemHead) is null)
+            {
+                return null;
+            }
+
             // The pushed list is newest-first: take it whole and reverse it into arrival order.
             var list = Interlocked.Exchange(ref _systemHead, null);
             SystemMessage? reversed = null;
@@ -336,11 +343,20 @@ internal sealed class Mailbox : IThreadPoolWorkItem
         }
         finally
         {
-            SetAsIdle();
+            if (HasWork)
+            {
+                // Work is left (the turn used up its throughput): we still hold the scheduled
+                // bit, so no sender can have queued us; queue ourselves again, keeping the bit.
+                _dispatcher.Reschedule(this);
+            }
+            else
+            {
+                SetAsIdle();
 
-            // Messages that arrived after our last look would otherwise wait forever: their
-            // senders saw the scheduled bit set and did not schedule us.
-            _dispatcher.RegisterForExecution(this, hasMessageHint: false, hasSystemMessageHint: false);
+                // Messages that arrived after our last look would otherwise wait forever: their
+                // senders saw the scheduled bit set and did not schedule us.
+                _dispatcher.RegisterForExecution(this, hasMessageHint: false, hasSystemMessageHint: false);
+            }
         }
     }
 

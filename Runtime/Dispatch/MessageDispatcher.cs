@@ -51,6 +51,12 @@ public abstract class MessageDispatcher
     /// <summary>Runs (or queues to run) a mailbox that was just marked scheduled.</summary>
     private protected abstract void Execute(Mailbox mailbox);
 
+    /// <summary>
+    /// Queues again a mailbox that ended its turn with work left and is still marked scheduled.
+    /// The default treats it like any other scheduling.
+    /// </summary>
+    internal virtual void Reschedule(Mailbox mailbox) => Execute(mailbox);
+
     /// <summary>Called once when the system has terminated.</summary>
     internal virtual void Shutdown()
     {
@@ -73,6 +79,21 @@ public sealed class ThreadPoolDispatcher : MessageDispatcher
     }
 
     /// <inheritdoc />
+    /// <remarks>
+    /// A mailbox woken by a send from a pool thread (one actor telling another) goes to that
+    /// thread's local queue, as a task continuation would: the receiver runs next on the same
+    /// core, with the message still in its cache; idle threads steal it otherwise. From any other
+    /// thread the pool uses its global queue.
+    /// </remarks>
     private protected override void Execute(Mailbox mailbox) =>
+        ThreadPool.UnsafeQueueUserWorkItem(mailbox, preferLocal: true);
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// A mailbox that used up its throughput goes to the global queue, behind the work already
+    /// waiting: the local queue is taken newest first, so queueing it there would run it again
+    /// at once and the yield would starve the rest.
+    /// </remarks>
+    internal override void Reschedule(Mailbox mailbox) =>
         ThreadPool.UnsafeQueueUserWorkItem(mailbox, preferLocal: false);
 }

@@ -62,8 +62,11 @@ public abstract class ScheduledWork : ICancelable
     /// <summary>The scheduler that holds the entry, for cancellation.</summary>
     internal SchedulerBase? Owner;
 
-    /// <summary>The repeat interval, or zero for a one-shot.</summary>
-    internal TimeSpan Interval;
+    /// <summary>
+    /// The repeat interval, or zero for a one-shot. A property rather than a field so one-shot
+    /// entries (every Ask's promise is one) do not carry it.
+    /// </summary>
+    internal virtual TimeSpan Interval => TimeSpan.Zero;
 
     /// <inheritdoc />
     public bool IsCancellationRequested => Volatile.Read(ref _state) == Cancelled;
@@ -118,7 +121,7 @@ public abstract class SchedulerBase : IScheduler
         ArgumentNullException.ThrowIfNull(receiver);
         ArgumentNullException.ThrowIfNull(message);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(interval, TimeSpan.Zero);
-        var work = new TellWork(receiver, message, sender) { Interval = interval };
+        var work = new RepeatedTellWork(receiver, message, sender, interval);
         Schedule(work, initialDelay);
         return work;
     }
@@ -167,6 +170,13 @@ public abstract class SchedulerBase : IScheduler
 
     private sealed class TellWork(IActorRef receiver, object message, IActorRef? sender) : ScheduledWork
     {
+        protected internal override void Run() => receiver.Tell(message, sender);
+    }
+
+    private sealed class RepeatedTellWork(IActorRef receiver, object message, IActorRef? sender, TimeSpan interval) : ScheduledWork
+    {
+        internal override TimeSpan Interval => interval;
+
         protected internal override void Run() => receiver.Tell(message, sender);
     }
 

@@ -24,6 +24,9 @@ public sealed class RealTimeScheduler : SchedulerBase, IDisposable
     private int _count;
     private bool _stopped;
 
+    /// <summary>True while the thread waits for a first timer with no timeout; only then does Schedule signal it.</summary>
+    private bool _sleeping;
+
     /// <summary>Creates the scheduler and starts its thread.</summary>
     /// <param name="tick">The resolution; at least 100 µs.</param>
     /// <param name="ticksPerWheel">Buckets in the wheel; rounded up to a power of two.</param>
@@ -51,7 +54,7 @@ public sealed class RealTimeScheduler : SchedulerBase, IDisposable
         var elapsedTicks = Stopwatch.GetTimestamp() - _start;
         var delayTicks = (long)(Math.Max(0, delay.TotalSeconds) * Stopwatch.Frequency);
         var dueTick = (elapsedTicks + delayTicks + _tickStopwatchTicks - 1) / _tickStopwatchTicks;
-        bool first;
+        bool wake;
         lock (_lock)
         {
             if (_stopped)
@@ -62,10 +65,17 @@ public sealed class RealTimeScheduler : SchedulerBase, IDisposable
             work.Owner = this;
             work.Deadline = Math.Max(dueTick, _currentTick + 1);
             Link(work);
-            first = ++_count == 1;
+            _count++;
+
+            // Signal only a thread that sleeps without a timeout. A ticking thread finds the new
+            // entry on its next tick; signalling it as well (as every empty -> one-timer change
+            // did, once per Ask when asks run one at a time) piles up releases that make its
+            // timed waits return at once, so it spins on this lock.
+            wake = _sleeping;
+            _sleeping = false;
         }
 
-        if (first)
+        if (wake)
         {
             WakeUp();
         }
@@ -113,6 +123,7 @@ public sealed class RealTimeScheduler : SchedulerBase, IDisposable
                 }
 
                 idle = _count == 0;
+                _sleeping = idle;
             }
 
             if (idle)

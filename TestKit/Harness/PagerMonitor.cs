@@ -421,6 +421,18 @@ internal sealed class PagerMonitor
         }
     }
 
+    /// <summary>A run with no progress possible: a Pend whose write has landed but was never completed is rule 33, not a deadlock.</summary>
+    public void CheckStuck()
+    {
+        foreach (var (key, info) in _puts)
+        {
+            if (info.Pend > 0 && !info.Completed && !info.Writes.Any(w => _pendingOps.Contains(w.Id)))
+            {
+                throw new RuleViolatedException(33, $"putpages #{key.Id} of {key.Object} answered Pend for {info.Pend} pages; its write landed but no completion ever came");
+            }
+        }
+    }
+
     /// <summary>The end of a run: every paging operation finished (rules 4, 12, 33).</summary>
     public void CheckQuiescent()
     {

@@ -1,0 +1,87 @@
+using System.Reflection;
+using ActorPager.Actors.Pager;
+
+namespace ActorPager.TestKit.Harness;
+
+/// <summary>
+/// What <c>actorpager check</c> does: runs the conformance scenarios against a pager, and on a
+/// violation shrinks the schedule, checks that replaying the seed reproduces it, and writes the
+/// trace as text and as an HTML sequence diagram.
+/// </summary>
+public static class ConformanceCheck
+{
+    /// <summary>Checks <paramref name="pager"/> against every conformance scenario; 0 when no rule broke, 1 otherwise.</summary>
+    /// <param name="pager">Makes the pager (once per run).</param>
+    /// <param name="seeds">Runs per scenario.</param>
+    /// <param name="strategy">How schedules are chosen.</param>
+    /// <param name="htmlDirectory">Where the HTML trace of a violation is written.</param>
+    /// <param name="output">Where the report goes.</param>
+    public static int Run(Func<IPager> pager, int seeds, ExplorationStrategy strategy, string htmlDirectory, TextWriter output)
+    {
+        ArgumentNullException.ThrowIfNull(pager);
+        ArgumentNullException.ThrowIfNull(output);
+        var explorer = new Explorer();
+        var name = pager().Name;
+        foreach (var scenario in ConformanceScenarios.All)
+        {
+            var result = explorer.Explore(scenario, pager, strategy, seeds);
+            if (result.Violation?.Violation is not { } violation)
+            {
+                output.WriteLine($"{scenario.Name}: {result.Runs} runs ({strategy.ToString().ToLowerInvariant()}), {result.DistinctTraces} distinct schedules, no rule broken");
+                continue;
+            }
+
+            output.WriteLine($"{scenario.Name}: VIOLATION after {result.Runs} runs");
+            output.WriteLine($"  {violation}");
+            var replay = explorer.Run(scenario, pager(), violation.Seed, strategy, strategy == ExplorationStrategy.Exhaustive ? result.Violation.Choices : null);
+            output.WriteLine(replay.TraceHash == result.Violation.TraceHash && replay.Violation?.Rule == violation.Rule
+                ? $"  replay of seed {violation.Seed}: reproduced exactly (trace {replay.TraceHash:x16})"
+                : $"  replay of seed {violation.Seed}: DIFFERENT (trace {replay.TraceHash:x16}): the pager is not deterministic");
+            var shrunk = new Shrinker(explorer).Shrink(scenario, pager, result.Violation);
+            var shortest = shrunk.Violation!;
+            output.WriteLine($"  shrunk from {violation.Step} to {shortest.Step} deliveries; shortest trace:");
+            foreach (var line in TraceRenderer.ToText(shortest).Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1))
+            {
+                output.WriteLine("  " + line);
+            }
+
+            Directory.CreateDirectory(htmlDirectory);
+            var file = Path.Combine(htmlDirectory, $"{Sanitize(name)}-{scenario.Name}-seed{violation.Seed}.html");
+            File.WriteAllText(file, TraceRenderer.ToHtml(shortest, $"{name}: {scenario.Name}, rule {shortest.Rule}"));
+            output.WriteLine($"  html: {file}");
+            return 1;
+        }
+
+        return 0;
+    }
+
+    /// <summary>Loads a pager type from <c>PATH.dll:Namespace.Type</c>; it must implement <see cref="IPager"/> and have a parameterless constructor.</summary>
+    /// <exception cref="ArgumentException">The spec, file or type is wrong; the message says which.</exception>
+    public static Func<IPager> LoadPager(string spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        var colon = spec.LastIndexOf(':');
+        if (colon <= 0 || colon == spec.Length - 1)
+        {
+            throw new ArgumentException($"--pager expects PATH.dll:Namespace.TypeName, got '{spec}'");
+        }
+
+        var path = Path.GetFullPath(spec[..colon]);
+        var typeName = spec[(colon + 1)..];
+        if (!File.Exists(path))
+        {
+            throw new ArgumentException($"--pager: no file {path}");
+        }
+
+        var type = Assembly.LoadFrom(path).GetType(typeName, throwOnError: false)
+            ?? throw new ArgumentException($"--pager: {path} has no type {typeName}");
+        if (!typeof(IPager).IsAssignableFrom(type) || type.GetConstructor(Type.EmptyTypes) is null)
+        {
+            throw new ArgumentException($"--pager: {typeName} must implement {typeof(IPager).FullName} and have a public parameterless constructor");
+        }
+
+        return () => (IPager)Activator.CreateInstance(type)!;
+    }
+
+    private static string Sanitize(string name) => string.Concat(name.Select(c => char.IsLetterOrDigit(c) || c == '-' ? c : '_'));
+}

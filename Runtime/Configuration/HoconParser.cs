@@ -107,11 +107,6 @@ internal sealed partial class HoconParser
                 : $"unexpected {end.Describe()} after the closing '}}' of the root object");
         }
 
-        if (_include.IsOutermost)
-        {
-            Reseal(root);
-        }
-
         return root;
     }
 

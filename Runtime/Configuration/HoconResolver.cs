@@ -213,12 +213,14 @@ internal sealed partial class HoconResolver
     private ConfigObject ResolveObject(ConfigObject obj, ConfigPath path, Context context)
     {
         var result = new ConfigObject(obj.Origin, obj.Count);
-        foreach (var (key, child) in obj)
+        for (var i = 0; i < obj.Count; i++)
         {
+            var key = obj.KeyAt(i);
+            var child = obj.ValueAt(i);
             var value = child.IsResolved ? child : ResolveNode(child, path.Child(key), context, isField: true);
             if (value is not null)
             {
-                result.Set(key, value);
+                result.Add(key, value);
             }
         }
 

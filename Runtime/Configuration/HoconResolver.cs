@@ -25,6 +25,9 @@ internal sealed partial class HoconResolver
     /// <summary>Paths being resolved, outermost first, for cycle messages.</summary>
     private readonly List<ConfigPath> _trace = [];
 
+    /// <summary>Emptied piece lists of finished concatenations, for reuse.</summary>
+    private readonly Stack<List<ConfigValue>> _pieceLists = new();
+
     /// <summary>Steps taken so far.</summary>
     private int _steps;
 
@@ -247,22 +250,32 @@ internal sealed partial class HoconResolver
 
     private ConfigValue? ResolveConcatenation(ConfigConcatenation concat, ConfigPath path, Context context)
     {
-        var pieces = new List<ConfigValue>(concat.Pieces.Count);
-        foreach (var piece in concat.Pieces)
+        // Join keeps no reference to the list, so lists are reused (a stack of them, because
+        // resolving a piece can resolve other concatenations).
+        var pieces = _pieceLists.Count > 0 ? _pieceLists.Pop() : new List<ConfigValue>(concat.Pieces.Count);
+        try
         {
-            var value = piece switch
+            foreach (var piece in concat.Pieces)
             {
-                { IsResolved: true } => piece,
-                ConfigSubstitution s => ResolveSubstitution(s, path, context),
-                _ => ResolveNode(piece, path, context, isField: false),
-            };
-            if (value is not null)
-            {
-                pieces.Add(value);
+                var value = piece switch
+                {
+                    { IsResolved: true } => piece,
+                    ConfigSubstitution s => ResolveSubstitution(s, path, context),
+                    _ => ResolveNode(piece, path, context, isField: false),
+                };
+                if (value is not null)
+                {
+                    pieces.Add(value);
+                }
             }
-        }
 
-        return Concatenation.Join(pieces, concat.Origin, path.Render());
+            return Concatenation.Join(pieces, concat.Origin, path);
+        }
+        finally
+        {
+            pieces.Clear();
+            _pieceLists.Push(pieces);
+        }
     }
 
     private void Step()
@@ -338,12 +351,12 @@ internal sealed partial class HoconResolver
 
         public Dictionary<(object Node, int Count), ConfigValue?> Memo => _memo ??= new Dictionary<(object Node, int Count), ConfigValue?>(new NodeKeyComparer());
 
-        /// <summary>The innermost context replacing exactly <paramref name="prefix"/>, if any.</summary>
-        public Context? Find(ConfigPath prefix)
+        /// <summary>The innermost context replacing exactly the first <paramref name="length"/> keys of <paramref name="path"/>, if any.</summary>
+        public Context? Find(ConfigPath path, int length)
         {
             for (var c = this; c is not null; c = c.Parent)
             {
-                if (c.Path is not null && c.Path.Equals(prefix))
+                if (c.Path is not null && c.Path.Length == length && path.StartsWith(c.Path))
                 {
                     return c;
                 }

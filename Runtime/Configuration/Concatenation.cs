@@ -5,12 +5,19 @@ namespace ActorPager.Runtime.Configuration;
 /// <summary>Joins the pieces of a value concatenation: strings into a string, lists into a list, objects by merging.</summary>
 internal static class Concatenation
 {
+    /// <summary>Builder reused by string concatenations on this thread.</summary>
+    [ThreadStatic]
+    private static StringBuilder? s_builder;
+
     /// <summary>
     /// Joins pieces (undefined optional substitutions already removed). Whitespace between lists
     /// or objects is ignored; mixing strings with lists or objects is an error. Returns null when
     /// nothing but whitespace is left (every substitution was an undefined <c>${?...}</c>).
     /// </summary>
-    public static ConfigValue? Join(List<ConfigValue> pieces, ConfigOrigin origin, string? path)
+    /// <param name="pieces">The pieces, in order.</param>
+    /// <param name="origin">Where the concatenation was written.</param>
+    /// <param name="at">The path named in errors (rendered only when there is one), or null.</param>
+    public static ConfigValue? Join(List<ConfigValue> pieces, ConfigOrigin origin, ConfigPath? at)
     {
         ConfigValue? container = null;
         ConfigValue? firstScalar = null;
@@ -44,7 +51,7 @@ internal static class Concatenation
             {
                 throw HoconException.At(
                     firstScalar.Origin,
-                    path,
+                    at?.Render(),
                     $"cannot concatenate {ConfigValue.Describe(container.ValueType)} with {Show(firstScalar)}; a value concatenation joins only strings, only lists or only objects (quote the text, or put it on its own line)");
             }
 
@@ -63,7 +70,7 @@ internal static class Concatenation
                     ConfigList left when piece is ConfigList right => Append(left, right),
                     _ => throw HoconException.At(
                         piece.Origin,
-                        path,
+                        at?.Render(),
                         $"cannot concatenate {ConfigValue.Describe(result.ValueType)} with {ConfigValue.Describe(piece.ValueType)}; a value concatenation joins only strings, only lists or only objects"),
                 };
             }
@@ -76,13 +83,17 @@ internal static class Concatenation
             return pieces[0];
         }
 
-        var sb = new StringBuilder();
+        var sb = s_builder ?? new StringBuilder();
+        s_builder = null;
+        sb.Clear();
         foreach (var piece in pieces)
         {
             AppendText(sb, piece);
         }
 
-        return new ConfigString(origin, sb.ToString(), StringKind.Quoted);
+        var text = sb.ToString();
+        s_builder = sb;
+        return new ConfigString(origin, text, StringKind.Quoted);
     }
 
     /// <summary>The text a simple value contributes to a string concatenation (numbers as written).</summary>

@@ -12,13 +12,18 @@ internal static class ConfigMerge
     /// </summary>
     public static void MergeField(ConfigObject target, string key, ConfigValue value)
     {
-        if (!target.TryGetValue(key, out var existing))
+        var index = target.IndexOf(key);
+        if (index < 0)
         {
-            target.Set(key, value);
+            target.Add(key, value);
             return;
         }
 
-        target.Set(key, CombineInPlace(existing, value));
+        // The existing value may be merged into in place, so whether it was resolved is read first:
+        // that keeps the target's count of unresolved fields exact without a later pass over the tree.
+        var existing = target.ValueAt(index);
+        var wasResolved = existing.IsResolved;
+        target.SetAt(index, CombineInPlace(existing, value), wasResolved);
     }
 
     /// <summary>Functional merge: a new value, sharing unchanged subtrees with the inputs.</summary>
@@ -56,16 +61,19 @@ internal static class ConfigMerge
         }
 
         var result = new ConfigObject(over.Origin, fallback.Count + over.Count);
-        foreach (var (key, value) in fallback)
+        for (var i = 0; i < fallback.Count; i++)
         {
-            result.Set(key, over.TryGetValue(key, out var newer) ? Merge(value, newer) : value);
+            var key = fallback.KeyAt(i);
+            var value = fallback.ValueAt(i);
+            result.Add(key, over.TryGetValue(key, out var newer) ? Merge(value, newer) : value);
         }
 
-        foreach (var (key, value) in over)
+        for (var i = 0; i < over.Count; i++)
         {
+            var key = over.KeyAt(i);
             if (!fallback.ContainsKey(key))
             {
-                result.Set(key, value);
+                result.Add(key, over.ValueAt(i));
             }
         }
 
@@ -79,9 +87,9 @@ internal static class ConfigMerge
         {
             if (existing is ConfigObject existingObject)
             {
-                foreach (var (key, child) in valueObject)
+                for (var i = 0; i < valueObject.Count; i++)
                 {
-                    MergeField(existingObject, key, child);
+                    MergeField(existingObject, valueObject.KeyAt(i), valueObject.ValueAt(i));
                 }
 
                 return existingObject;

@@ -8,10 +8,22 @@ namespace ActorPager.Runtime.Configuration;
 /// </summary>
 public sealed class ConfigObject : ConfigValue, IReadOnlyDictionary<string, ConfigValue>
 {
-    /// <summary>Fields in first-written order.</summary>
-    private readonly OrderedDictionary<string, ConfigValue> _fields;
+    /// <summary>Objects with more fields than this get a hash index; smaller ones are searched linearly.</summary>
+    private const int IndexThreshold = 8;
 
-    /// <summary>How many fields hold unresolved values (kept exact for trees built bottom-up; recomputed by <see cref="Reseal"/>).</summary>
+    /// <summary>Keys in first-written order (the first <see cref="_count"/> entries are used).</summary>
+    private string[] _keys;
+
+    /// <summary>Values, parallel to <see cref="_keys"/>.</summary>
+    private ConfigValue[] _values;
+
+    /// <summary>How many fields are used.</summary>
+    private int _count;
+
+    /// <summary>Key to position, built once an object outgrows <see cref="IndexThreshold"/>.</summary>
+    private Dictionary<string, int>? _index;
+
+    /// <summary>How many fields hold unresolved values (kept exact for trees built bottom-up and by <see cref="ConfigMerge.MergeField"/>; recomputed by <see cref="Reseal"/>).</summary>
     private int _unresolved;
 
     /// <summary>1 + the deepest child's depth.</summary>
@@ -20,13 +32,15 @@ public sealed class ConfigObject : ConfigValue, IReadOnlyDictionary<string, Conf
     internal ConfigObject(ConfigOrigin origin)
         : base(origin)
     {
-        _fields = new OrderedDictionary<string, ConfigValue>(StringComparer.Ordinal);
+        _keys = [];
+        _values = [];
     }
 
     internal ConfigObject(ConfigOrigin origin, int capacity)
         : base(origin)
     {
-        _fields = new OrderedDictionary<string, ConfigValue>(capacity, StringComparer.Ordinal);
+        _keys = capacity == 0 ? [] : new string[capacity];
+        _values = capacity == 0 ? [] : new ConfigValue[capacity];
     }
 
     /// <summary>An empty object with no origin.</summary>
@@ -40,10 +54,10 @@ public sealed class ConfigObject : ConfigValue, IReadOnlyDictionary<string, Conf
     {
         get
         {
-            var result = new Dictionary<string, object?>(_fields.Count, StringComparer.Ordinal);
-            foreach (var (key, value) in _fields)
+            var result = new Dictionary<string, object?>(_count, StringComparer.Ordinal);
+            for (var i = 0; i < _count; i++)
             {
-                result[key] = value.Unwrapped;
+                result[_keys[i]] = _values[i].Unwrapped;
             }
 
             return result;
@@ -51,13 +65,13 @@ public sealed class ConfigObject : ConfigValue, IReadOnlyDictionary<string, Conf
     }
 
     /// <summary>The number of fields.</summary>
-    public int Count => _fields.Count;
+    public int Count => _count;
 
     /// <summary>The keys, in first-written order.</summary>
-    public IEnumerable<string> Keys => _fields.Keys;
+    public IEnumerable<string> Keys => EnumerateKeys();
 
     /// <summary>The values, in key order.</summary>
-    public IEnumerable<ConfigValue> Values => _fields.Values;
+    public IEnumerable<ConfigValue> Values => EnumerateValues();
 
     internal override bool IsResolved => _unresolved == 0;
 
@@ -65,58 +79,140 @@ public sealed class ConfigObject : ConfigValue, IReadOnlyDictionary<string, Conf
 
     /// <summary>The value of a field.</summary>
     /// <param name="key">A single key (not a path).</param>
-    public ConfigValue this[string key] => _fields[key];
+    /// <exception cref="KeyNotFoundException">There is no such field.</exception>
+    public ConfigValue this[string key]
+    {
+        get
+        {
+            var index = IndexOf(key);
+            return index >= 0 ? _values[index] : throw new KeyNotFoundException($"The given key '{key}' was not present in the dictionary.");
+        }
+    }
 
     /// <summary>Whether the object has a field with this key.</summary>
     /// <param name="key">A single key (not a path).</param>
-    public bool ContainsKey(string key) => _fields.ContainsKey(key);
+    public bool ContainsKey(string key) => IndexOf(key) >= 0;
 
     /// <summary>Gets the value of a field if it exists.</summary>
     /// <param name="key">A single key (not a path).</param>
     /// <param name="value">The value, when found.</param>
-    public bool TryGetValue(string key, [MaybeNullWhen(false)] out ConfigValue value) => _fields.TryGetValue(key, out value);
+    public bool TryGetValue(string key, [MaybeNullWhen(false)] out ConfigValue value)
+    {
+        var index = IndexOf(key);
+        if (index < 0)
+        {
+            value = null;
+            return false;
+        }
+
+        value = _values[index];
+        return true;
+    }
 
     /// <summary>Enumerates the fields in key order.</summary>
-    public IEnumerator<KeyValuePair<string, ConfigValue>> GetEnumerator() => _fields.GetEnumerator();
+    public IEnumerator<KeyValuePair<string, ConfigValue>> GetEnumerator()
+    {
+        for (var i = 0; i < _count; i++)
+        {
+            yield return new KeyValuePair<string, ConfigValue>(_keys[i], _values[i]);
+        }
+    }
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+
+    /// <summary>The key of the field at <paramref name="index"/> (0 to <see cref="Count"/> - 1), for loops that must not allocate an enumerator.</summary>
+    internal string KeyAt(int index) => _keys[index];
+
+    /// <summary>The value of the field at <paramref name="index"/>.</summary>
+    internal ConfigValue ValueAt(int index) => _values[index];
+
+    /// <summary>The position of <paramref name="key"/>, or -1.</summary>
+    internal int IndexOf(string key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        if (_index is not null)
+        {
+            return _index.TryGetValue(key, out var found) ? found : -1;
+        }
+
+        var keys = _keys;
+        for (var i = 0; i < _count; i++)
+        {
+            if (string.Equals(keys[i], key, StringComparison.Ordinal))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
 
     /// <summary>Sets a field, keeping its position if it exists. Only code that owns this object (the parser, a merge building a new object) calls it.</summary>
     internal void Set(string key, ConfigValue value)
     {
-        if (_fields.TryGetValue(key, out var old) && !old.IsResolved)
+        var index = IndexOf(key);
+        if (index >= 0)
         {
-            _unresolved--;
+            SetAt(index, value, _values[index].IsResolved);
         }
-
-        _fields[key] = value;
-        if (!value.IsResolved)
+        else
         {
-            _unresolved++;
-        }
-
-        if (value.Depth + 1 > _depth)
-        {
-            _depth = value.Depth + 1;
-            if (_depth > MaxDepth)
-            {
-                throw HoconException.At(value.Origin, null, $"values nest deeper than {MaxDepth} levels of objects and lists");
-            }
+            Add(key, value);
         }
     }
 
+    /// <summary>Appends a field whose key is known not to be present yet.</summary>
+    internal void Add(string key, ConfigValue value)
+    {
+        if (_count == _keys.Length)
+        {
+            var capacity = _count == 0 ? 4 : _count * 2;
+            Array.Resize(ref _keys, capacity);
+            Array.Resize(ref _values, capacity);
+        }
+
+        _keys[_count] = key;
+        _values[_count] = value;
+        if (_index is not null)
+        {
+            _index.Add(key, _count);
+        }
+        else if (_count == IndexThreshold)
+        {
+            _index = new Dictionary<string, int>(IndexThreshold * 2, StringComparer.Ordinal);
+            for (var i = 0; i <= _count; i++)
+            {
+                _index.Add(_keys[i], i);
+            }
+        }
+
+        _count++;
+        Track(value, wasResolved: true);
+    }
+
     /// <summary>
-    /// Recomputes the resolved flag and depth of this object and everything under it. The parser
-    /// merges into objects in place after they were added to their parent, so it calls this once
-    /// when a document is complete.
+    /// Replaces the value at <paramref name="index"/>. <paramref name="wasResolved"/> is whether
+    /// the old value was resolved before any in-place merge changed it, so the count of
+    /// unresolved fields stays exact.
+    /// </summary>
+    internal void SetAt(int index, ConfigValue value, bool wasResolved)
+    {
+        _values[index] = value;
+        Track(value, wasResolved);
+    }
+
+    /// <summary>
+    /// Recomputes the resolved flag and depth of this object and everything under it, for trees
+    /// whose objects were changed after they were added to their parent.
     /// </summary>
     internal void Reseal()
     {
         ConfigEquality.EnsureStack();
         _unresolved = 0;
         _depth = 1;
-        foreach (var value in _fields.Values)
+        for (var i = 0; i < _count; i++)
         {
+            var value = _values[i];
             switch (value)
             {
                 case ConfigObject o:
@@ -136,6 +232,46 @@ public sealed class ConfigObject : ConfigValue, IReadOnlyDictionary<string, Conf
             }
 
             _depth = Math.Max(_depth, value.Depth + 1);
+        }
+    }
+
+    /// <summary>Updates the unresolved count and depth for a value stored in place of one that was (or was not) resolved.</summary>
+    private void Track(ConfigValue value, bool wasResolved)
+    {
+        if (!wasResolved)
+        {
+            _unresolved--;
+        }
+
+        if (!value.IsResolved)
+        {
+            _unresolved++;
+        }
+
+        var depth = value.Depth + 1;
+        if (depth > _depth)
+        {
+            _depth = depth;
+            if (_depth > MaxDepth)
+            {
+                throw HoconException.At(value.Origin, null, $"values nest deeper than {MaxDepth} levels of objects and lists");
+            }
+        }
+    }
+
+    private IEnumerable<string> EnumerateKeys()
+    {
+        for (var i = 0; i < _count; i++)
+        {
+            yield return _keys[i];
+        }
+    }
+
+    private IEnumerable<ConfigValue> EnumerateValues()
+    {
+        for (var i = 0; i < _count; i++)
+        {
+            yield return _values[i];
         }
     }
 }

@@ -71,22 +71,32 @@ internal sealed class ConfigNumber : ConfigValue
     public override object? Unwrapped => IsIntegral ? (object)Long : Double;
 
     /// <summary>Parses number text the way the tokenizer and the JSON reader see it; null when it is not a finite number.</summary>
-    public static ConfigNumber? TryParse(ConfigOrigin origin, string text)
+    public static ConfigNumber? TryParse(ConfigOrigin origin, string text) => Classify(text, out var l, out var d) switch
     {
-        var decimalOrExponent = text.AsSpan().IndexOfAny(".eE") >= 0;
-        if (!decimalOrExponent && long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var l))
+        1 => new ConfigNumber(origin, text, l),
+        2 => new ConfigNumber(origin, text, d),
+        _ => null,
+    };
+
+    /// <summary>Whether <paramref name="text"/> is a number <see cref="TryParse"/> accepts, without allocating.</summary>
+    public static bool IsNumber(ReadOnlySpan<char> text) => Classify(text, out _, out _) != 0;
+
+    /// <summary>0: not a finite number; 1: integral (<paramref name="l"/>); 2: with a fraction or exponent (<paramref name="d"/>).</summary>
+    private static int Classify(ReadOnlySpan<char> text, out long l, out double d)
+    {
+        d = 0;
+        var decimalOrExponent = text.IndexOfAny(".eE") >= 0;
+        if (!decimalOrExponent && long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out l))
         {
-            return new ConfigNumber(origin, text, l);
+            return 1;
         }
 
-        if (decimalOrExponent
-            && double.TryParse(text, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint | NumberStyles.AllowExponent, CultureInfo.InvariantCulture, out var d)
-            && double.IsFinite(d))
-        {
-            return new ConfigNumber(origin, text, d);
-        }
-
-        return null;
+        l = 0;
+        return decimalOrExponent
+            && double.TryParse(text, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint | NumberStyles.AllowExponent, CultureInfo.InvariantCulture, out d)
+            && double.IsFinite(d)
+            ? 2
+            : 0;
     }
 }
 

@@ -25,6 +25,9 @@ internal sealed partial class HoconParser
     /// <summary>Key tokens of the field being parsed (reused).</summary>
     private readonly List<Token> _keyTokens = [];
 
+    /// <summary>Leading simple tokens of the value being parsed (reused).</summary>
+    private readonly List<Token> _simpleTokens = [];
+
     /// <summary>Current nesting of objects and lists.</summary>
     private int _depth;
 
@@ -107,11 +110,6 @@ internal sealed partial class HoconParser
                 : $"unexpected {end.Describe()} after the closing '}}' of the root object");
         }
 
-        if (_include.IsOutermost)
-        {
-            Reseal(root);
-        }
-
         return root;
     }
 
@@ -150,14 +148,15 @@ internal sealed partial class HoconParser
                         : "unexpected ']': there is no '[' for it to close");
             }
 
-            ConfigPath? lastKey = null;
+            ConfigPath? lastPath = null;
+            string? lastKey = null;
             if (token.Kind == TokenKind.Unquoted && token.Text == "include" && PeekSecond().Kind == TokenKind.Whitespace)
             {
                 ParseInclude(obj);
             }
             else
             {
-                lastKey = ParseField(obj);
+                lastPath = ParseField(obj, out lastKey);
             }
 
             if (!SkipSeparators(out var after))
@@ -172,7 +171,7 @@ internal sealed partial class HoconParser
                     throw Error(after, $"expected '}}' to close the object opened at {open.Line}:{open.Column}, got ']'");
                 }
 
-                throw Error(after, $"expected ',' or a newline after {(lastKey is null ? "the include" : "the value of '" + lastKey.Render() + "'")}, got {after.Describe()}");
+                throw Error(after, $"expected ',' or a newline after {(lastKey is null ? "the include" : "the value of '" + (lastPath ?? new ConfigPath([lastKey])).Render() + "'")}, got {after.Describe()}");
             }
         }
     }
@@ -210,8 +209,11 @@ internal sealed partial class HoconParser
         }
     }
 
-    /// <summary>Parses <c>key : value</c> (or <c>=</c>, <c>+=</c>, or no separator before <c>{</c>) and merges it into <paramref name="obj"/>.</summary>
-    private ConfigPath ParseField(ConfigObject obj)
+    /// <summary>
+    /// Parses <c>key : value</c> (or <c>=</c>, <c>+=</c>, or no separator before <c>{</c>) and merges it into <paramref name="obj"/>.
+    /// Returns the key's path when it has several keys, null for a single key (<paramref name="firstKey"/>).
+    /// </summary>
+    private ConfigPath? ParseField(ConfigObject obj, out string firstKey)
     {
         var keyStart = Peek();
         _keyTokens.Clear();
@@ -231,7 +233,13 @@ internal sealed partial class HoconParser
             throw Error(stop, $"expected a key, got {stop.Describe()}");
         }
 
-        var path = HoconTokenizer.PathFromTokens(_keyTokens, 0, _keyTokens.Count, _file, null, "key");
+        ConfigPath? path = null;
+        if (!HoconTokenizer.TrySingleKey(_keyTokens, out firstKey))
+        {
+            path = HoconTokenizer.PathFromTokens(_keyTokens, 0, _keyTokens.Count, _file, null, "key", _tokenizer.Scratch);
+            firstKey = path.Segments[0];
+        }
+
         SkipWhitespaceAndNewlines();
         var separator = Peek();
         var append = false;
@@ -247,12 +255,20 @@ internal sealed partial class HoconParser
             case TokenKind.OpenBrace:
                 break;
             default:
-                throw Error(separator, $"expected ':', '=' or '{{' after the key '{path.Render()}', got {separator.Describe()}");
+                throw Error(separator, $"expected ':', '=' or '{{' after the key '{(path ?? new ConfigPath([firstKey])).Render()}', got {separator.Describe()}");
         }
 
         SkipWhitespaceAndNewlines();
         var pathDepth = _path.Count;
-        _path.AddRange(path.Segments);
+        if (path is null)
+        {
+            _path.Add(firstKey);
+        }
+        else
+        {
+            _path.AddRange(path.Segments);
+        }
+
         var valueStart = Peek();
         var value = ParseValue();
         if (append)
@@ -268,14 +284,14 @@ internal sealed partial class HoconParser
         }
 
         _path.RemoveRange(pathDepth, _path.Count - pathDepth);
-        for (var i = path.Length - 1; i > 0; i--)
+        for (var i = (path?.Length ?? 1) - 1; i > 0; i--)
         {
             var wrapper = new ConfigObject(Origin(keyStart), 1);
-            wrapper.Set(path.Segments[i], value);
+            wrapper.Add(path!.Segments[i], value);
             value = wrapper;
         }
 
-        ConfigMerge.MergeField(obj, path.Segments[0], value);
+        ConfigMerge.MergeField(obj, firstKey, value);
         return path;
     }
 
@@ -284,10 +300,95 @@ internal sealed partial class HoconParser
     {
         ConfigEquality.EnsureStack();
         var first = Peek();
+
+        // Most values are one simple token, or a run of simple tokens that joins into one string
+        // ("unquoted words 12"): those are built from the tokens without a list of pieces.
+        var simple = _simpleTokens;
+        simple.Clear();
+        var valueCount = 0;
+        while (true)
+        {
+            var token = Peek();
+            if (token.Kind == TokenKind.Whitespace)
+            {
+                Take();
+                if (valueCount > 0)
+                {
+                    simple.Add(token);
+                }
+
+                continue;
+            }
+
+            if (token.Kind is not (TokenKind.QuotedString or TokenKind.Unquoted or TokenKind.Number or TokenKind.True or TokenKind.False or TokenKind.Null))
+            {
+                break;
+            }
+
+            Take();
+            simple.Add(token);
+            valueCount++;
+        }
+
+        var stop = Peek().Kind;
+        var more = stop is TokenKind.OpenBrace or TokenKind.OpenBracket or TokenKind.Substitution;
+        if (!more && valueCount == 1)
+        {
+            return SimpleValue(simple[0]);
+        }
+
+        if (!more && valueCount > 1)
+        {
+            var end = simple.Count;
+            while (simple[end - 1].Kind == TokenKind.Whitespace)
+            {
+                end--;
+            }
+
+            var sb = _tokenizer.Scratch.Clear();
+            for (var i = 0; i < end; i++)
+            {
+                sb.Append(simple[i].Text);
+            }
+
+            return new ConfigString(Origin(simple[0]), sb.ToString(), StringKind.Quoted);
+        }
+
         ConfigValue? single = null;
         List<ConfigValue>? pieces = null;
         Token? pendingSpace = null;
         var hasSubstitution = false;
+
+        // Something other than simple tokens follows: replay the simple ones as pieces.
+        if (valueCount > 0)
+        {
+            for (var i = 0; i < simple.Count; i++)
+            {
+                var token = simple[i];
+                if (token.Kind == TokenKind.Whitespace)
+                {
+                    pendingSpace = token;
+                    continue;
+                }
+
+                var value = SimpleValue(token);
+                if (single is null)
+                {
+                    single = value;
+                    continue;
+                }
+
+                pieces ??= [single];
+                if (pendingSpace is { } space)
+                {
+                    pieces.Add(new ConfigString(Origin(space), space.Text!, StringKind.Whitespace));
+                    pendingSpace = null;
+                }
+
+                pieces.Add(value);
+            }
+        }
+
         while (true)
         {
             var token = Peek();
@@ -300,25 +401,9 @@ internal sealed partial class HoconParser
                 case TokenKind.OpenBracket:
                     value = ParseArray();
                     break;
-                case TokenKind.QuotedString:
+                case TokenKind.QuotedString or TokenKind.Unquoted or TokenKind.Number or TokenKind.True or TokenKind.False or TokenKind.Null:
                     Take();
-                    value = new ConfigString(Origin(token), token.Text!, StringKind.Quoted);
-                    break;
-                case TokenKind.Unquoted:
-                    Take();
-                    value = new ConfigString(Origin(token), token.Text!, StringKind.Unquoted);
-                    break;
-                case TokenKind.Number:
-                    Take();
-                    value = ConfigNumber.TryParse(Origin(token), token.Text!)!;
-                    break;
-                case TokenKind.True or TokenKind.False:
-                    Take();
-                    value = new ConfigBoolean(Origin(token), token.Kind == TokenKind.True);
-                    break;
-                case TokenKind.Null:
-                    Take();
-                    value = new ConfigNull(Origin(token));
+                    value = SimpleValue(token);
                     break;
                 case TokenKind.Substitution:
                     Take();
@@ -370,6 +455,16 @@ internal sealed partial class HoconParser
             ? new ConfigConcatenation(single.Origin, pieces)
             : Concatenation.Join(pieces, single.Origin, null)!;
     }
+
+    /// <summary>The value of one string, number, boolean or null token.</summary>
+    private ConfigValue SimpleValue(Token token) => token.Kind switch
+    {
+        TokenKind.QuotedString => new ConfigString(Origin(token), token.Text!, StringKind.Quoted),
+        TokenKind.Unquoted => new ConfigString(Origin(token), token.Text!, StringKind.Unquoted),
+        TokenKind.Number => ConfigNumber.TryParse(Origin(token), token.Text!)!,
+        TokenKind.True or TokenKind.False => new ConfigBoolean(Origin(token), token.Kind == TokenKind.True),
+        _ => new ConfigNull(Origin(token)),
+    };
 
     private ConfigList ParseArray()
     {

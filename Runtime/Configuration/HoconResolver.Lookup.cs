@@ -105,9 +105,9 @@ internal sealed partial class HoconResolver
 
             if (replaces)
             {
-                var prefix = path.Prefix(i + 1);
-                if (context.Find(prefix) is { } replaced)
+                if (context.Find(path, i + 1) is { } replaced)
                 {
+                    var prefix = replaced.Path!;
                     if (replaced.Merge is null)
                     {
                         // The field being defined: looking at it from inside is a look back

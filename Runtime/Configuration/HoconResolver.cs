@@ -25,6 +25,9 @@ internal sealed partial class HoconResolver
     /// <summary>Paths being resolved, outermost first, for cycle messages.</summary>
     private readonly List<ConfigPath> _trace = [];
 
+    /// <summary>Emptied piece lists of finished concatenations, for reuse.</summary>
+    private readonly Stack<List<ConfigValue>> _pieceLists = new();
+
     /// <summary>Steps taken so far.</summary>
     private int _steps;
 
@@ -213,12 +216,14 @@ internal sealed partial class HoconResolver
     private ConfigObject ResolveObject(ConfigObject obj, ConfigPath path, Context context)
     {
         var result = new ConfigObject(obj.Origin, obj.Count);
-        foreach (var (key, child) in obj)
+        for (var i = 0; i < obj.Count; i++)
         {
+            var key = obj.KeyAt(i);
+            var child = obj.ValueAt(i);
             var value = child.IsResolved ? child : ResolveNode(child, path.Child(key), context, isField: true);
             if (value is not null)
             {
-                result.Set(key, value);
+                result.Add(key, value);
             }
         }
 
@@ -245,22 +250,32 @@ internal sealed partial class HoconResolver
 
     private ConfigValue? ResolveConcatenation(ConfigConcatenation concat, ConfigPath path, Context context)
     {
-        var pieces = new List<ConfigValue>(concat.Pieces.Count);
-        foreach (var piece in concat.Pieces)
+        // Join keeps no reference to the list, so lists are reused (a stack of them, because
+        // resolving a piece can resolve other concatenations).
+        var pieces = _pieceLists.Count > 0 ? _pieceLists.Pop() : new List<ConfigValue>(concat.Pieces.Count);
+        try
         {
-            var value = piece switch
+            foreach (var piece in concat.Pieces)
             {
-                { IsResolved: true } => piece,
-                ConfigSubstitution s => ResolveSubstitution(s, path, context),
-                _ => ResolveNode(piece, path, context, isField: false),
-            };
-            if (value is not null)
-            {
-                pieces.Add(value);
+                var value = piece switch
+                {
+                    { IsResolved: true } => piece,
+                    ConfigSubstitution s => ResolveSubstitution(s, path, context),
+                    _ => ResolveNode(piece, path, context, isField: false),
+                };
+                if (value is not null)
+                {
+                    pieces.Add(value);
+                }
             }
-        }
 
-        return Concatenation.Join(pieces, concat.Origin, path.Render());
+            return Concatenation.Join(pieces, concat.Origin, path);
+        }
+        finally
+        {
+            pieces.Clear();
+            _pieceLists.Push(pieces);
+        }
     }
 
     private void Step()
@@ -336,12 +351,12 @@ internal sealed partial class HoconResolver
 
         public Dictionary<(object Node, int Count), ConfigValue?> Memo => _memo ??= new Dictionary<(object Node, int Count), ConfigValue?>(new NodeKeyComparer());
 
-        /// <summary>The innermost context replacing exactly <paramref name="prefix"/>, if any.</summary>
-        public Context? Find(ConfigPath prefix)
+        /// <summary>The innermost context replacing exactly the first <paramref name="length"/> keys of <paramref name="path"/>, if any.</summary>
+        public Context? Find(ConfigPath path, int length)
         {
             for (var c = this; c is not null; c = c.Parent)
             {
-                if (c.Path is not null && c.Path.Equals(prefix))
+                if (c.Path is not null && c.Path.Length == length && path.StartsWith(c.Path))
                 {
                     return c;
                 }

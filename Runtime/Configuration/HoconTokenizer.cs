@@ -128,6 +128,15 @@ internal sealed class HoconTokenizer
     /// <summary>Index of the first character of the current line.</summary>
     private int _lineStart;
 
+    /// <summary>Scratch text for escaped strings and dotted paths (reused).</summary>
+    private readonly StringBuilder _scratch = new();
+
+    /// <summary>Tokens of the substitution being read (reused; substitutions do not nest).</summary>
+    private readonly List<Token> _substitutionTokens = [];
+
+    /// <summary>Whether <see cref="_substitutionTokens"/> is in use.</summary>
+    private bool _inSubstitution;
+
     public HoconTokenizer(string text, string? file, int firstLine = 1, int firstColumn = 1)
     {
         _text = text;
@@ -160,7 +169,7 @@ internal sealed class HoconTokenizer
     /// keys, dots in quoted strings do not, whitespace between tokens is kept, whitespace at the
     /// ends is dropped.
     /// </summary>
-    public static ConfigPath PathFromTokens(List<Token> tokens, int start, int end, string? file, string? shownAs, string what)
+    public static ConfigPath PathFromTokens(List<Token> tokens, int start, int end, string? file, string? shownAs, string what, StringBuilder? scratch = null)
     {
         while (start < end && tokens[start].Kind == TokenKind.Whitespace)
         {
@@ -184,7 +193,7 @@ internal sealed class HoconTokenizer
         }
 
         var segments = new List<string>();
-        var current = new StringBuilder();
+        var current = scratch?.Clear() ?? new StringBuilder();
         var currentHasContent = false;
         for (var i = start; i < end; i++)
         {
@@ -249,6 +258,41 @@ internal sealed class HoconTokenizer
         segments.Add(current.ToString());
         return new ConfigPath([.. segments]);
     }
+
+    /// <summary>
+    /// The common key of one unquoted word without dots, or one quoted string (whitespace around
+    /// it ignored): the single key <see cref="PathFromTokens"/> would give, without building a path.
+    /// </summary>
+    public static bool TrySingleKey(List<Token> tokens, out string key)
+    {
+        var start = 0;
+        var end = tokens.Count;
+        while (start < end && tokens[start].Kind == TokenKind.Whitespace)
+        {
+            start++;
+        }
+
+        while (end > start && tokens[end - 1].Kind == TokenKind.Whitespace)
+        {
+            end--;
+        }
+
+        if (end - start == 1)
+        {
+            var token = tokens[start];
+            if (token.Kind == TokenKind.QuotedString || (token.Kind == TokenKind.Unquoted && !token.Text!.Contains('.', StringComparison.Ordinal)))
+            {
+                key = token.Text!;
+                return true;
+            }
+        }
+
+        key = string.Empty;
+        return false;
+    }
+
+    /// <summary>The tokenizer's scratch builder, for callers building text between tokens.</summary>
+    public StringBuilder Scratch => _scratch;
 
     private static bool[] BuildForbidden()
     {
@@ -405,8 +449,9 @@ internal sealed class HoconTokenizer
             _pos++;
         }
 
+        var isNumber = ConfigNumber.IsNumber(_text.AsSpan(start, _pos - start));
         var text = _text.Substring(start, _pos - start);
-        if (ConfigNumber.TryParse(default, text) is not null)
+        if (isNumber)
         {
             return new Token(TokenKind.Number, text, line, column);
         }
@@ -475,7 +520,7 @@ internal sealed class HoconTokenizer
             return new Token(TokenKind.QuotedString, value, line, column);
         }
 
-        var sb = new StringBuilder();
+        var sb = _scratch.Clear();
         while (true)
         {
             if (_pos >= _text.Length)
@@ -598,7 +643,25 @@ internal sealed class HoconTokenizer
             _pos++;
         }
 
-        var tokens = new List<Token>();
+        var shared = !_inSubstitution;
+        var tokens = shared ? _substitutionTokens : [];
+        tokens.Clear();
+        _inSubstitution = true;
+        try
+        {
+            return ReadSubstitutionPath(tokens, line, column, optional);
+        }
+        finally
+        {
+            if (shared)
+            {
+                _inSubstitution = false;
+            }
+        }
+    }
+
+    private Token ReadSubstitutionPath(List<Token> tokens, int line, int column, bool optional)
+    {
         while (true)
         {
             if (_pos < _text.Length && _text[_pos] == '}')
@@ -625,7 +688,7 @@ internal sealed class HoconTokenizer
             throw Error(line, column, "this substitution has an empty path; write ${some.path}");
         }
 
-        var path = PathFromTokens(tokens, 0, tokens.Count, _file, null, "substitution path");
+        var path = PathFromTokens(tokens, 0, tokens.Count, _file, null, "substitution path", _scratch);
         return new Token(TokenKind.Substitution, null, line, column, path, optional);
     }
 }

@@ -10,5 +10,6 @@ internal static class Commands
     {
         yield return DemoCommand.Create();
         yield return ConfigCommand.Create();
+        yield return ServeCommand.Create();
     }
 }

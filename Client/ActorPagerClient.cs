@@ -144,11 +144,15 @@ public sealed class ActorPagerClient : IDisposable
         ArgumentException.ThrowIfNullOrEmpty(path);
         var builder = new StringBuilder("v1/files/");
         var segments = path.Split('/');
+
+        // A "." or ".." segment would be removed by URI normalisation before it is sent, naming
+        // another file. Joined with %2F instead, it reaches the server, which refuses it.
+        var separator = Array.Exists(segments, s => s is "." or "..") ? "%2F" : "/";
         for (var i = 0; i < segments.Length; i++)
         {
             if (i > 0)
             {
-                builder.Append('/');
+                builder.Append(separator);
             }
 
             builder.Append(Uri.EscapeDataString(segments[i]));

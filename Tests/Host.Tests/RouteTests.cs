@@ -161,12 +161,12 @@ public sealed class RouteTests(InProcessServer server) : IClassFixture<InProcess
         await PutAsync(path, 4096, new byte[512]);
         var pages = await Http.GetFromJsonAsync<PageInfo[]>($"/v1/files/{path}/pages?first=0&count=3");
         Assert.Equal(3, pages!.Length);
-        Assert.False(pages[0].Resident);
+        Assert.Equal(0, pages[0].Dirty);
         Assert.True(pages[1].Resident);
         Assert.Equal(1, pages[1].Dirty);
         Assert.Equal("none", pages[1].Busy);
         Assert.NotEqual("none", pages[1].Queue);
-        Assert.False(pages[2].Resident);
+        Assert.False(pages[2].Resident); // past EOF
     }
 
     [Fact]

@@ -114,6 +114,12 @@ public sealed class ActorSystem : IAsyncDisposable
     /// <summary>Creates an actor under <c>/system</c>, for the runtime's and the library's own services.</summary>
     public IActorRef SystemActorOf(Props props, string? name = null) => _systemGuardian.ActorOf(props, name);
 
+    /// <summary>
+    /// Messages waiting in <paramref name="actor"/>'s mailbox now (a snapshot, for monitoring);
+    /// null for a ref without a mailbox (a stopped actor's is 0 or null, an Ask's temporary ref, dead letters).
+    /// </summary>
+    public static int? MailboxDepth(IActorRef actor) => actor is ActorCell cell && !cell.Mailbox.IsClosed ? cell.Mailbox.NumberOfMessages : null;
+
     /// <summary>Stops an actor (after its children).</summary>
     public void Stop(IActorRef actor)
     {

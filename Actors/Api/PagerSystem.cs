@@ -43,6 +43,9 @@ public sealed class PagerSystem
     /// <summary>The frame pool.</summary>
     public PhysicalMemory Memory { get; }
 
+    /// <summary>The pager's event counters (faults, hits, getpages, putpages, rtvals, completions).</summary>
+    public PagerMetrics Metrics => Memory.Metrics;
+
     /// <summary>The page daemon.</summary>
     public IActorRef Daemon { get; }
 

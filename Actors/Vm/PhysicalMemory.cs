@@ -56,6 +56,9 @@ public sealed class PhysicalMemory
         _freeCount = frameCount;
     }
 
+    /// <summary>The pager's event counters (vm_cnt lives beside the page array in the kernel too).</summary>
+    public PagerMetrics Metrics { get; } = new();
+
     /// <summary>Bytes per frame.</summary>
     public int PageSize { get; }
 

@@ -227,6 +227,7 @@ internal sealed partial class VmObjectActor
         }
 
         ApplyOps(reply.Ops, $"putpages {reply.RequestId}");
+        _memory.Metrics.CountRtvals(reply.Rtvals);
         var owner = request.Owner;
         var sync = (request.Flags & (PutFlags.Sync | PutFlags.Invalidate)) != 0;
         for (var i = 0; i < request.Frames.Length; i++)
@@ -294,6 +295,8 @@ internal sealed partial class VmObjectActor
         {
             throw new InvalidOperationException($"{Self.Path}: completion of putpages {completed.RequestId} releases {completed.PipRelease} pip for {request.Pending} pending pages (rule 11)");
         }
+
+        _memory.Metrics.CountCompletion();
 
         foreach (var op in completed.Ops)
         {

@@ -90,6 +90,7 @@ internal sealed partial class VmObjectActor
                 ZeroInvalidBlocks(frame);
             }
 
+            _memory.Metrics.CountHit();
             Found(op, frame, FaultResult.Hit, PagerStatus.Ok);
             return;
         }
@@ -110,6 +111,7 @@ internal sealed partial class VmObjectActor
             return;
         }
 
+        _memory.Metrics.CountFault();
         if (op.Write && op.WriteStart == 0 && op.WriteEnd == _pageSize)
         {
             // A write of the whole page needs no read: every byte is about to be replaced (as the

@@ -184,6 +184,7 @@ internal sealed partial class VnodeActor : ActorBase
             return;
         }
 
+        _settings.Memory.Metrics.CountGetPages(request.Pages.Length);
         RunPager(turn, request.Object, call => _settings.Pager.GetPages(request, call));
     }
 
@@ -200,6 +201,7 @@ internal sealed partial class VnodeActor : ActorBase
             return;
         }
 
+        _settings.Memory.Metrics.CountPutPages(request.Pages.Length);
         RunPager(turn, request.Object, call => _settings.Pager.PutPages(request, call));
     }
 

@@ -11,5 +11,12 @@ internal static class Commands
         yield return DemoCommand.Create();
         yield return ConfigCommand.Create();
         yield return CheckCommand.Create();
+        yield return ServeCommand.Create();
+        foreach (var client in ClientCommands.Create())
+        {
+            yield return client;
+        }
+
+        yield return TopCommand.Create();
     }
 }

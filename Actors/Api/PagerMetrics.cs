@@ -1,0 +1,99 @@
+using ActorPager.Messages;
+
+namespace ActorPager.Actors;
+
+/// <summary>
+/// The pager's event counters, the counterpart of FreeBSD's <c>struct vmmeter</c> (vm_cnt:
+/// v_vm_faults, v_vnodein, v_vnodepgsin, v_vnodeout, v_vnodepgsout). One instance lives beside the
+/// frame pool (<see cref="Vm.PhysicalMemory.Metrics"/>), so every VM object and vnode of a pager
+/// counts into it; a host exports them (the <c>/metrics</c> route of <c>actorpager serve</c>).
+/// </summary>
+/// <remarks>
+/// Counters only grow. Each is one <see cref="Interlocked"/> increment on a separate field; reads
+/// are snapshots that may be a few events apart from each other.
+/// </remarks>
+public sealed class PagerMetrics
+{
+    /// <summary>Rtval counts, indexed by <see cref="PagerStatus"/>.</summary>
+    private readonly long[] _rtvals = new long[Enum.GetValues<PagerStatus>().Length];
+
+    /// <summary>Faults that found no resident page (a getpages, or a zero-filled whole-page write).</summary>
+    private long _faults;
+
+    /// <summary>Faults that found the page resident and valid.</summary>
+    private long _hits;
+
+    /// <summary>VOP_GETPAGES calls.</summary>
+    private long _getPagesCalls;
+
+    /// <summary>Pages in VOP_GETPAGES calls.</summary>
+    private long _getPagesPages;
+
+    /// <summary>VOP_PUTPAGES calls.</summary>
+    private long _putPagesCalls;
+
+    /// <summary>Pages in VOP_PUTPAGES calls.</summary>
+    private long _putPagesPages;
+
+    /// <summary>Completions of asynchronous (Pend) putpages.</summary>
+    private long _completions;
+
+    /// <summary>Faults that found no resident page.</summary>
+    public long Faults => Volatile.Read(ref _faults);
+
+    /// <summary>Faults that found the page resident.</summary>
+    public long Hits => Volatile.Read(ref _hits);
+
+    /// <summary>VOP_GETPAGES calls (v_vnodein).</summary>
+    public long GetPagesCalls => Volatile.Read(ref _getPagesCalls);
+
+    /// <summary>Pages asked for by VOP_GETPAGES (v_vnodepgsin).</summary>
+    public long GetPagesPages => Volatile.Read(ref _getPagesPages);
+
+    /// <summary>VOP_PUTPAGES calls (v_vnodeout).</summary>
+    public long PutPagesCalls => Volatile.Read(ref _putPagesCalls);
+
+    /// <summary>Pages handed to VOP_PUTPAGES (v_vnodepgsout).</summary>
+    public long PutPagesPages => Volatile.Read(ref _putPagesPages);
+
+    /// <summary>Completions of asynchronous putpages.</summary>
+    public long Completions => Volatile.Read(ref _completions);
+
+    /// <summary>Putpages rtvals answered with <paramref name="status"/>.</summary>
+    public long Rtvals(PagerStatus status) => (uint)status < (uint)_rtvals.Length ? Volatile.Read(ref _rtvals[(int)status]) : 0;
+
+    /// <summary>Counts a fault that missed.</summary>
+    internal void CountFault() => Interlocked.Increment(ref _faults);
+
+    /// <summary>Counts a fault that hit.</summary>
+    internal void CountHit() => Interlocked.Increment(ref _hits);
+
+    /// <summary>Counts a VOP_GETPAGES of <paramref name="pages"/> pages.</summary>
+    internal void CountGetPages(int pages)
+    {
+        Interlocked.Increment(ref _getPagesCalls);
+        Interlocked.Add(ref _getPagesPages, pages);
+    }
+
+    /// <summary>Counts a VOP_PUTPAGES of <paramref name="pages"/> pages.</summary>
+    internal void CountPutPages(int pages)
+    {
+        Interlocked.Increment(ref _putPagesCalls);
+        Interlocked.Add(ref _putPagesPages, pages);
+    }
+
+    /// <summary>Counts the rtvals of one putpages reply.</summary>
+    internal void CountRtvals(PagerStatus[] rtvals)
+    {
+        foreach (var status in rtvals)
+        {
+            if ((uint)status < (uint)_rtvals.Length)
+            {
+                Interlocked.Increment(ref _rtvals[(int)status]);
+            }
+        }
+    }
+
+    /// <summary>Counts the completion of an asynchronous putpages.</summary>
+    internal void CountCompletion() => Interlocked.Increment(ref _completions);
+}

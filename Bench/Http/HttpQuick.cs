@@ -1,0 +1,239 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using ActorPager.Host.Service;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace ActorPager.Bench.Http;
+
+/// <summary>
+/// The HTTP load benchmark: N concurrent HttpClient loops on loopback doing 4 KiB reads of
+/// resident pages and 4 KiB writes against <c>actorpager serve</c>'s API (in process, the real
+/// <see cref="PageServer"/>), side by side with the peer: a minimal Kestrel endpoint serving the
+/// same byte ranges straight from the file (<c>Results.File</c> with range processing). Read
+/// rounds alternate between the two so a change in machine load hits both alike.
+/// </summary>
+internal static class HttpQuick
+{
+    private const int PageSize = 4096;
+
+    /// <summary>Pages in the file: 16 MiB, resident in the default 64 MiB frame pool.</summary>
+    private const int Pages = 4096;
+
+    /// <summary>Concurrent clients (ACTORPAGER_BENCH_CLIENTS).</summary>
+    private static int Clients => Setting("ACTORPAGER_BENCH_CLIENTS", 8);
+
+    /// <summary>Seconds per measured round (ACTORPAGER_BENCH_SECONDS).</summary>
+    private static int Seconds => Setting("ACTORPAGER_BENCH_SECONDS", 3);
+
+    /// <summary>Read rounds per server (ACTORPAGER_BENCH_ROUNDS).</summary>
+    private static int Rounds => Setting("ACTORPAGER_BENCH_ROUNDS", 3);
+
+    [QuickArea("http")]
+    public static void Run() => RunAsync().GetAwaiter().GetResult();
+
+    private static async Task RunAsync()
+    {
+        var data = Path.Combine(Path.GetTempPath(), "actorpager-bench-http-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(data);
+        try
+        {
+            await using var ours = PageServer.Create(new ServeOptions { Data = data, Listen = "127.0.0.1:0" }, TextWriter.Null);
+            await ours.StartAsync();
+
+            // Write the file through our server and sync it: its pages are resident and the same
+            // bytes are on disk for the peer.
+            using (var setup = NewClient(ours.Address, 4))
+            {
+                var block = new byte[256 * PageSize];
+                new Random(42).NextBytes(block);
+                for (var offset = 0; offset < Pages * PageSize; offset += block.Length)
+                {
+                    using var put = await setup.PutAsync(new Uri($"/v1/files/bench.bin?offset={offset}&sync=true", UriKind.Relative), new ByteArrayContent(block));
+                    put.EnsureSuccessStatusCode();
+                }
+            }
+
+            await using var peer = await StartPeerAsync(Path.Combine(data, "bench.bin"));
+            var oursUri = new Uri(ours.Address, "/v1/files/bench.bin");
+            var peerUri = new Uri(peer.Address, "/file");
+            Console.Error.WriteLine($"http bench: {Clients} clients, {Rounds} rounds of {Seconds}s per server, 4 KiB ranges of a {Pages * PageSize / (1024 * 1024)} MiB file, load average {LoadAverage()}");
+
+            // Warm up both (JIT, connections), unmeasured.
+            await LoadAsync("warm-up ours", oursUri, write: false, TimeSpan.FromSeconds(1));
+            await LoadAsync("warm-up file", peerUri, write: false, TimeSpan.FromSeconds(1));
+
+            var oursRead = new Result();
+            var peerRead = new Result();
+            for (var round = 1; round <= Rounds; round++)
+            {
+                oursRead.Add(await LoadAsync($"http.read ours {round}/{Rounds}", oursUri, write: false, TimeSpan.FromSeconds(Seconds)));
+                peerRead.Add(await LoadAsync($"http.read file {round}/{Rounds}", peerUri, write: false, TimeSpan.FromSeconds(Seconds)));
+            }
+
+            var oursWrite = await LoadAsync("http.write ours", oursUri, write: true, TimeSpan.FromSeconds(Seconds));
+            Console.Error.WriteLine();
+            Console.Error.WriteLine($"{"scenario",-16} {"requests",10} {"req/s",10} {"p50 us",9} {"p99 us",9} {"p99.9 us",9}");
+            foreach (var (name, result) in new[] { ("read ours", oursRead), ("read file", peerRead), ("write ours", oursWrite) })
+            {
+                Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name,-16} {result.Count,10} {result.PerSecond,10:F0} {result.Percentile(0.50),9:F0} {result.Percentile(0.99),9:F0} {result.Percentile(0.999),9:F0}"));
+            }
+
+            Console.Error.WriteLine($"load average after: {LoadAverage()}");
+            QuickAreas.Report("http.read", "ours/file", oursRead.PerSecond / peerRead.PerSecond);
+            QuickAreas.Report("http.read", "p99-us", oursRead.Percentile(0.99));
+            QuickAreas.Report("http.write", "p99-us", oursWrite.Percentile(0.99));
+            await ours.StopAsync();
+        }
+        finally
+        {
+            try
+            {
+                Directory.Delete(data, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+        }
+    }
+
+    /// <summary>Runs <see cref="Clients"/> loops for <paramref name="duration"/>, each asking for random page-aligned 4 KiB ranges (reads with a Range header, writes with PUT at the offset).</summary>
+    private static async Task<Result> LoadAsync(string name, Uri uri, bool write, TimeSpan duration)
+    {
+        var clients = Clients;
+        using var http = NewClient(uri, clients);
+        var latencies = new List<long>[clients];
+        long done = 0;
+        var started = Stopwatch.GetTimestamp();
+        var stopAt = started + (long)(duration.TotalSeconds * Stopwatch.Frequency);
+        var loops = new Task[clients];
+        for (var c = 0; c < clients; c++)
+        {
+            var mine = latencies[c] = new List<long>(65536);
+            var seed = c;
+            loops[c] = Task.Run(async () =>
+            {
+                var random = new Random(seed);
+                var body = new byte[PageSize];
+                random.NextBytes(body);
+                while (Stopwatch.GetTimestamp() < stopAt)
+                {
+                    var offset = (long)random.Next(Pages) * PageSize;
+                    using var request = write
+                        ? new HttpRequestMessage(HttpMethod.Put, new Uri(uri + $"?offset={offset}")) { Content = new ByteArrayContent(body) }
+                        : new HttpRequestMessage(HttpMethod.Get, uri);
+                    if (!write)
+                    {
+                        request.Headers.Range = new System.Net.Http.Headers.RangeHeaderValue(offset, offset + PageSize - 1);
+                    }
+
+                    var t0 = Stopwatch.GetTimestamp();
+                    using var response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead);
+                    var bytes = await response.Content.ReadAsByteArrayAsync();
+                    var t1 = Stopwatch.GetTimestamp();
+                    if (!response.IsSuccessStatusCode || (!write && bytes.Length != PageSize))
+                    {
+                        throw new InvalidOperationException($"{name}: {(int)response.StatusCode} with {bytes.Length} bytes");
+                    }
+
+                    mine.Add(t1 - t0);
+                    Interlocked.Increment(ref done);
+                }
+            });
+        }
+
+        var all = Task.WhenAll(loops);
+        while (await Task.WhenAny(all, Task.Delay(500)) != all)
+        {
+            Console.Error.Write(string.Create(CultureInfo.InvariantCulture, $"\r  {name}: {Interlocked.Read(ref done)} requests, {Stopwatch.GetElapsedTime(started).TotalSeconds:F1}s   "));
+        }
+
+        await all;
+        var elapsed = Stopwatch.GetElapsedTime(started);
+        Console.Error.Write(string.Create(CultureInfo.InvariantCulture, $"\r  {name}: {done} requests in {elapsed.TotalSeconds:F1}s          \n"));
+        var result = new Result();
+        result.Add(latencies.SelectMany(l => l).ToArray(), elapsed);
+        return result;
+    }
+
+    private static HttpClient NewClient(Uri address, int connections) =>
+        new(new SocketsHttpHandler { MaxConnectionsPerServer = connections, PooledConnectionLifetime = Timeout.InfiniteTimeSpan, UseProxy = false })
+        {
+            BaseAddress = new Uri(address.GetLeftPart(UriPartial.Authority)),
+        };
+
+    /// <summary>The peer: Kestrel serving byte ranges of the file, nothing else.</summary>
+    private static async Task<Peer> StartPeerAsync(string file)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.AddServerHeader = false;
+            k.Listen(IPAddress.Loopback, 0);
+        });
+        var app = builder.Build();
+        app.MapGet("/file", () => Results.File(file, "application/octet-stream", enableRangeProcessing: true));
+        await app.StartAsync();
+        var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        return new Peer(app, address);
+    }
+
+    private static int Setting(string name, int fallback) =>
+        int.TryParse(Environment.GetEnvironmentVariable(name), NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value > 0 ? value : fallback;
+
+    private static string LoadAverage()
+    {
+        try
+        {
+            return string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
+        }
+        catch (IOException)
+        {
+            return "unknown";
+        }
+    }
+
+    private sealed record Peer(WebApplication App, Uri Address) : IAsyncDisposable
+    {
+        public ValueTask DisposeAsync() => App.DisposeAsync();
+    }
+
+    /// <summary>Latencies of one or more rounds.</summary>
+    private sealed class Result
+    {
+        private readonly List<long> _ticks = [];
+        private TimeSpan _elapsed;
+
+        public int Count => _ticks.Count;
+
+        public double PerSecond => _ticks.Count / _elapsed.TotalSeconds;
+
+        public void Add(Result other)
+        {
+            _ticks.AddRange(other._ticks);
+            _elapsed += other._elapsed;
+        }
+
+        public void Add(long[] ticks, TimeSpan elapsed)
+        {
+            _ticks.AddRange(ticks);
+            _elapsed += elapsed;
+        }
+
+        /// <summary>The <paramref name="q"/> quantile in microseconds.</summary>
+        public double Percentile(double q)
+        {
+            var sorted = _ticks.ToArray();
+            Array.Sort(sorted);
+            var index = Math.Clamp((int)Math.Ceiling(q * sorted.Length) - 1, 0, sorted.Length - 1);
+            return sorted.Length == 0 ? 0 : sorted[index] * 1_000_000.0 / Stopwatch.Frequency;
+        }
+    }
+}

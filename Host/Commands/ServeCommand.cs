@@ -1,0 +1,80 @@
+using System.CommandLine;
+using ActorPager.Host.Service;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Hosting;
+
+namespace ActorPager.Host;
+
+/// <summary>
+/// <c>actorpager serve</c>: one pager node with the configured store and the HTTP API
+/// (docs/service.md). Stops gracefully on SIGTERM or Ctrl-C: Kestrel stops accepting and
+/// finishes requests in flight, every dirty page is written with sync putpages, exit code 0.
+/// </summary>
+internal static class ServeCommand
+{
+    /// <summary>Builds the command.</summary>
+    public static Command Create()
+    {
+        var data = new Option<string>("--data") { Description = "Directory of the store: the directory store's root, or where the SQLite file goes (actorpager.storage.directory.root)." };
+        var store = new Option<string>("--store") { Description = "The store: directory (default), sqlite or postgres (actorpager.storage.kind)." };
+        store.AcceptOnlyFromAmong("directory", "sqlite", "postgres", "memory");
+        var connection = new Option<string>("--connection") { Description = "PostgreSQL connection string, for --store postgres (actorpager.storage.postgres.connection-string)." };
+        var listen = new Option<string>("--listen") { Description = "HOST:PORT to listen on; default 127.0.0.1:5080 (actorpager.http.listen). Port 0 picks a free port." };
+        var token = new Option<string>("--token") { Description = "Bearer token every route but /healthz requires (actorpager.http.token). Required for a non-loopback address." };
+        var config = new Option<FileInfo>("--config") { Description = "A HOCON file over reference.conf (environment variables and these switches override it)." };
+        var command = new Command("serve", "Start a pager node with the HTTP API (GET/PUT /v1/files/{path}, /v1/objects, /metrics, /healthz).")
+        {
+            data, store, connection, listen, token, config,
+        };
+        command.SetAction((parse, cancellation) => RunAsync(
+            new ServeOptions
+            {
+                Data = parse.GetValue(data),
+                Store = parse.GetValue(store),
+                Connection = parse.GetValue(connection),
+                Listen = parse.GetValue(listen),
+                Token = parse.GetValue(token),
+                ConfigFile = parse.GetValue(config)?.FullName,
+            },
+            Console.Out,
+            Console.Error));
+        return command;
+    }
+
+    /// <summary>Runs the server until SIGTERM or Ctrl-C; 0 after a graceful stop, 2 when the settings are unusable.</summary>
+    public static async Task<int> RunAsync(ServeOptions options, TextWriter output, TextWriter error)
+    {
+        PageServer server;
+        try
+        {
+            server = PageServer.Create(options, output);
+        }
+        catch (ServeException e)
+        {
+            await error.WriteLineAsync($"actorpager serve: {e.Message}").ConfigureAwait(false);
+            return 2;
+        }
+
+        await using (server.ConfigureAwait(false))
+        {
+            try
+            {
+                await server.StartAsync().ConfigureAwait(false);
+            }
+            catch (IOException e)
+            {
+                await error.WriteLineAsync($"actorpager serve: cannot listen on {server.Service.Settings.Listen}: {e.Message}").ConfigureAwait(false);
+                return 2;
+            }
+
+            await output.WriteLineAsync($"actorpager: listening on {server.Address} (store {server.Service.Store.GetType().Name}, mount '{server.Service.Settings.Mount}'{(server.Service.Settings.Token.Length > 0 ? ", token required" : string.Empty)})").ConfigureAwait(false);
+            await output.FlushAsync().ConfigureAwait(false);
+
+            // Returns once SIGTERM or Ctrl-C has stopped the host: Kestrel has finished the
+            // requests in flight and PagerLifetime has synced every file.
+            await server.App.WaitForShutdownAsync().ConfigureAwait(false);
+        }
+
+        return 0;
+    }
+}

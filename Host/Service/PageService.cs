@@ -1,0 +1,427 @@
+using System.Buffers;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using ActorPager.Actors;
+using ActorPager.Client;
+using ActorPager.Messages;
+using ActorPager.Runtime;
+using ActorPager.Storage;
+using Microsoft.AspNetCore.Http;
+
+namespace ActorPager.Host.Service;
+
+/// <summary>
+/// The page service: the pager node behind the HTTP API, and the API's request handlers. One
+/// mount (<see cref="HttpSettings.Mount"/>) holds the configured store; files are opened on
+/// first use and kept in <see cref="Files"/>.
+/// </summary>
+internal sealed partial class PageService
+{
+    /// <summary>How long the operator views (/v1/objects, /metrics) wait for each actor.</summary>
+    private static readonly TimeSpan ViewTimeout = TimeSpan.FromSeconds(5);
+
+    /// <summary>SHA-256 of the token, compared in constant time; null when no token is set.</summary>
+    private readonly byte[]? _tokenHash;
+
+    /// <summary>Set once <see cref="ShutdownAsync"/> has run.</summary>
+    private int _shutDown;
+
+    public PageService(PagerSystem pager, IPageStore store, HttpSettings settings)
+    {
+        Pager = pager;
+        Store = store;
+        Settings = settings;
+        Files = new FileTable(pager, settings.Mount);
+        _tokenHash = settings.Token.Length > 0 ? SHA256.HashData(Encoding.UTF8.GetBytes(settings.Token)) : null;
+    }
+
+    /// <summary>The pager node.</summary>
+    public PagerSystem Pager { get; }
+
+    /// <summary>The store behind the mount.</summary>
+    public IPageStore Store { get; }
+
+    /// <summary>The HTTP settings.</summary>
+    public HttpSettings Settings { get; }
+
+    /// <summary>The open files.</summary>
+    public FileTable Files { get; }
+
+    /// <summary>Latency histograms per route.</summary>
+    public RequestHistograms Histograms { get; } = new();
+
+    /// <summary>Written to by <see cref="ShutdownAsync"/> (stdout for the program).</summary>
+    public TextWriter Log { get; init; } = TextWriter.Null;
+
+    /// <summary>Whether <paramref name="authorization"/> carries the configured token; always true without one.</summary>
+    public bool Authorized(string? authorization)
+    {
+        if (_tokenHash is null)
+        {
+            return true;
+        }
+
+        const string Scheme = "Bearer ";
+        if (authorization is null || !authorization.StartsWith(Scheme, StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        // Hash first so the comparison takes the same time whatever the presented token's length.
+        var presented = SHA256.HashData(Encoding.UTF8.GetBytes(authorization[Scheme.Length..].Trim()));
+        return CryptographicOperations.FixedTimeEquals(presented, _tokenHash);
+    }
+
+    /// <summary>
+    /// Graceful shutdown, after the server has stopped taking requests and finished those in
+    /// flight: syncs every open file (sync putpages and a store flush), stops the actors and
+    /// closes the store. Runs once.
+    /// </summary>
+    public async Task ShutdownAsync()
+    {
+        if (Interlocked.Exchange(ref _shutDown, 1) != 0)
+        {
+            return;
+        }
+
+        var (files, pages, errors) = await Files.SyncAndCloseAllAsync().ConfigureAwait(false);
+        foreach (var error in errors)
+        {
+            await Log.WriteLineAsync($"actorpager: sync failed: {error}").ConfigureAwait(false);
+        }
+
+        await Pager.System.Terminate().ConfigureAwait(false);
+        await Store.DisposeAsync().ConfigureAwait(false);
+        await Log.WriteLineAsync($"actorpager: stopped: synced {files} files, {pages} pages written{(errors.Count > 0 ? $", {errors.Count} failed" : string.Empty)}").ConfigureAwait(false);
+    }
+
+    // ---- /v1/files/{**rest} ----
+
+    /// <summary>Every method on <c>/v1/files/{**rest}</c>: the reserved last segment picks the operation.</summary>
+    public async Task HandleFileAsync(HttpContext context)
+    {
+        var rest = context.Request.RouteValues["rest"] as string;
+        var (pathPart, route) = RequestParsing.SplitFileRoute(rest ?? string.Empty, context.Request.Method);
+        context.Items[RouteItem] = route;
+        if (route == RouteKind.Other)
+        {
+            context.Response.Headers.Allow = "GET, PUT, POST";
+            await Problems.WriteAsync(context, StatusCodes.Status405MethodNotAllowed, HttpMethods.IsPost(context.Request.Method)
+                ? "POST on a file needs an operation: /v1/files/{path}/sync or /v1/files/{path}/truncate?size=N"
+                : $"{context.Request.Method} is not allowed on /v1/files: GET reads (or .../stat, .../pages), PUT writes, POST .../sync or .../truncate").ConfigureAwait(false);
+            return;
+        }
+
+        if (RequestParsing.CheckPath(pathPart, out var path) is { } bad)
+        {
+            await Problems.WriteAsync(context, StatusCodes.Status400BadRequest, bad).ConfigureAwait(false);
+            return;
+        }
+
+        try
+        {
+            await (route switch
+            {
+                RouteKind.Read => ReadAsync(context, path),
+                RouteKind.Write => WriteAsync(context, path),
+                RouteKind.Sync => SyncAsync(context, path),
+                RouteKind.Truncate => TruncateAsync(context, path),
+                RouteKind.Stat => StatAsync(context, path),
+                _ => PagesAsync(context, path),
+            }).ConfigureAwait(false);
+        }
+        catch (PagerException e)
+        {
+            await Problems.WriteAsync(context, StatusCodes.Status500InternalServerError, e.Message).ConfigureAwait(false);
+        }
+        catch (TimeoutException e)
+        {
+            await Problems.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, $"the pager did not answer in time: {e.Message}").ConfigureAwait(false);
+        }
+        catch (ObjectDisposedException)
+        {
+            await Problems.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, "the service is shutting down").ConfigureAwait(false);
+        }
+    }
+
+    private async Task ReadAsync(HttpContext context, string path)
+    {
+        var query = context.Request.Query;
+        var range = context.Request.Headers.Range.ToString();
+        long offset;
+        long? length = null;
+        long? suffix = null;
+        if (range.Length > 0)
+        {
+            if (query.ContainsKey("offset") || query.ContainsKey("length"))
+            {
+                await Problems.WriteAsync(context, 400, "give either a Range header or offset/length in the query, not both").ConfigureAwait(false);
+                return;
+            }
+
+            if (RequestParsing.Range(range, out var start, out length) is { } badRange)
+            {
+                await Problems.WriteAsync(context, 400, badRange).ConfigureAwait(false);
+                return;
+            }
+
+            offset = start ?? 0;
+            if (start is null)
+            {
+                (suffix, length) = (length, null);
+            }
+        }
+        else
+        {
+            var badOffset = RequestParsing.Number(query, "offset", 0, out offset);
+            var badLength = RequestParsing.Number(query, "length", -1, out var n);
+            if ((badOffset ?? badLength) is { } bad)
+            {
+                await Problems.WriteAsync(context, 400, bad).ConfigureAwait(false);
+                return;
+            }
+
+            length = query.ContainsKey("length") ? n : null;
+        }
+
+        if (length > Settings.MaxReadLength)
+        {
+            await Problems.WriteAsync(context, 400, $"length {length} is more than one read may return ({Settings.MaxReadLength} bytes, actorpager.http.max-read-length)").ConfigureAwait(false);
+            return;
+        }
+
+        var file = await Files.OpenAsync(path).ConfigureAwait(false);
+        long? size = null;
+        if (length is null)
+        {
+            // To EOF (or the last `suffix` bytes): the size decides the length.
+            size = (await file.StatAsync().ConfigureAwait(false)).SizeBytes;
+            if (suffix is { } s)
+            {
+                offset = Math.Max(0, size.Value - s);
+            }
+
+            length = Math.Max(0, size.Value - offset);
+            if (length > Settings.MaxReadLength)
+            {
+                await Problems.WriteAsync(context, 400, $"the file has {length} bytes from offset {offset}, more than one read may return ({Settings.MaxReadLength} bytes); give a length or a Range").ConfigureAwait(false);
+                return;
+            }
+        }
+
+        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Max(1, length.Value));
+        try
+        {
+            var read = length == 0 ? 0 : await file.ReadAsync(offset, buffer.AsMemory(0, (int)length.Value)).ConfigureAwait(false);
+            var response = context.Response;
+            response.ContentType = "application/octet-stream";
+            if (range.Length > 0)
+            {
+                if (read == 0)
+                {
+                    size ??= (await file.StatAsync().ConfigureAwait(false)).SizeBytes;
+                    response.Headers.ContentRange = $"bytes */{size}";
+                    await Problems.WriteAsync(context, StatusCodes.Status416RangeNotSatisfiable, $"the range starts at {offset}, at or past the end of the file ({size} bytes)").ConfigureAwait(false);
+                    return;
+                }
+
+                response.StatusCode = StatusCodes.Status206PartialContent;
+                response.Headers.ContentRange = string.Create(CultureInfo.InvariantCulture, $"bytes {offset}-{offset + read - 1}/{(size is { } known ? known.ToString(CultureInfo.InvariantCulture) : "*")}");
+            }
+
+            response.Headers.AcceptRanges = "bytes";
+            response.ContentLength = read;
+            await response.Body.WriteAsync(buffer.AsMemory(0, read), context.RequestAborted).ConfigureAwait(false);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private async Task WriteAsync(HttpContext context, string path)
+    {
+        var query = context.Request.Query;
+        var badOffset = RequestParsing.Number(query, "offset", null, out var offset);
+        var badSync = RequestParsing.Flag(query, "sync", out var sync);
+        if ((badOffset ?? badSync) is { } bad)
+        {
+            await Problems.WriteAsync(context, 400, bad).ConfigureAwait(false);
+            return;
+        }
+
+        var declared = context.Request.ContentLength;
+        if (declared > Settings.MaxBodySize)
+        {
+            await Problems.WriteAsync(context, StatusCodes.Status413PayloadTooLarge, $"the body has {declared} bytes; a write takes at most {Settings.MaxBodySize} (actorpager.http.max-body-size)").ConfigureAwait(false);
+            return;
+        }
+
+        var capacity = (int)(declared ?? Math.Min(Settings.MaxBodySize + 1, 64 * 1024));
+        var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(1, capacity));
+        try
+        {
+            var length = 0;
+            while (true)
+            {
+                if (length == buffer.Length)
+                {
+                    if (length > Settings.MaxBodySize)
+                    {
+                        await Problems.WriteAsync(context, StatusCodes.Status413PayloadTooLarge, $"the body is longer than a write takes ({Settings.MaxBodySize} bytes, actorpager.http.max-body-size)").ConfigureAwait(false);
+                        return;
+                    }
+
+                    var bigger = ArrayPool<byte>.Shared.Rent((int)Math.Min(Settings.MaxBodySize + 1, (long)buffer.Length * 2));
+                    buffer.AsSpan(0, length).CopyTo(bigger);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = bigger;
+                }
+
+                var n = await context.Request.Body.ReadAsync(buffer.AsMemory(length), context.RequestAborted).ConfigureAwait(false);
+                if (n == 0)
+                {
+                    break;
+                }
+
+                length += n;
+            }
+
+            if (length > Settings.MaxBodySize)
+            {
+                await Problems.WriteAsync(context, StatusCodes.Status413PayloadTooLarge, $"the body is longer than a write takes ({Settings.MaxBodySize} bytes, actorpager.http.max-body-size)").ConfigureAwait(false);
+                return;
+            }
+
+            if (length == 0)
+            {
+                await Problems.WriteAsync(context, 400, "the body is empty: send the bytes to write").ConfigureAwait(false);
+                return;
+            }
+
+            if (offset > Settings.MaxFileSize - length)
+            {
+                await Problems.WriteAsync(context, 400, $"a write of {length} bytes at offset {offset} would end past the largest file size ({Settings.MaxFileSize} bytes, actorpager.http.max-file-size)").ConfigureAwait(false);
+                return;
+            }
+
+            var file = await Files.OpenAsync(path).ConfigureAwait(false);
+            var (written, durable) = await file.WriteAsync(offset, buffer.AsMemory(0, length), sync).ConfigureAwait(false);
+            await context.Response.WriteAsJsonAsync(new WriteResult(written, durable), ApiJson.Options, context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (BadHttpRequestException e)
+        {
+            // Kestrel's own body limit, or a malformed chunked body.
+            await Problems.WriteAsync(context, e.StatusCode, $"the body could not be read: {e.Message}").ConfigureAwait(false);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private async Task SyncAsync(HttpContext context, string path)
+    {
+        var file = await Files.OpenAsync(path).ConfigureAwait(false);
+        var reply = await file.SyncAsync().ConfigureAwait(false);
+        if (!reply.Ok)
+        {
+            await Problems.WriteAsync(context, 500, $"sync of {path} failed after {reply.PagesWritten} pages: {reply.Error}").ConfigureAwait(false);
+            return;
+        }
+
+        await context.Response.WriteAsJsonAsync(new SyncResult(reply.Ok, reply.PagesWritten, reply.Error), ApiJson.Options).ConfigureAwait(false);
+    }
+
+    private async Task TruncateAsync(HttpContext context, string path)
+    {
+        if (RequestParsing.Number(context.Request.Query, "size", null, out var size) is { } bad)
+        {
+            await Problems.WriteAsync(context, 400, bad).ConfigureAwait(false);
+            return;
+        }
+
+        if (size > Settings.MaxFileSize)
+        {
+            await Problems.WriteAsync(context, 400, $"size {size} is past the largest file size ({Settings.MaxFileSize} bytes, actorpager.http.max-file-size)").ConfigureAwait(false);
+            return;
+        }
+
+        var file = await Files.OpenAsync(path).ConfigureAwait(false);
+        await file.TruncateAsync(size).ConfigureAwait(false);
+        await context.Response.WriteAsJsonAsync(new TruncateResult(size), ApiJson.Options).ConfigureAwait(false);
+    }
+
+    private async Task StatAsync(HttpContext context, string path)
+    {
+        var file = await Files.OpenAsync(path).ConfigureAwait(false);
+        var s = await file.StatAsync().ConfigureAwait(false);
+        await context.Response.WriteAsJsonAsync(new FileStat(path, s.SizeBytes, s.SizePages, s.Resident, s.Dirty, s.Busy, s.Pip, s.RefCount, s.Active, s.Inactive, s.Laundry), ApiJson.Options).ConfigureAwait(false);
+    }
+
+    private async Task PagesAsync(HttpContext context, string path)
+    {
+        var query = context.Request.Query;
+        var badFirst = RequestParsing.Number(query, "first", 0, out var first);
+        var badCount = RequestParsing.Number(query, "count", 64, out var count);
+        if ((badFirst ?? badCount) is { } bad)
+        {
+            await Problems.WriteAsync(context, 400, bad).ConfigureAwait(false);
+            return;
+        }
+
+        if (count > Settings.MaxPageStates)
+        {
+            await Problems.WriteAsync(context, 400, $"count {count} is more than one request may ask for ({Settings.MaxPageStates} pages)").ConfigureAwait(false);
+            return;
+        }
+
+        var file = await Files.OpenAsync(path).ConfigureAwait(false);
+        var pages = await file.PageStatesAsync(first, (int)count).ConfigureAwait(false);
+        var result = new PageInfo[pages.Count];
+        for (var i = 0; i < result.Length; i++)
+        {
+            var p = pages[i];
+            result[i] = new PageInfo(p.PIndex, p.Resident, p.Valid, p.Dirty, p.Busy, p.Queue);
+        }
+
+        await context.Response.WriteAsJsonAsync(result, ApiJson.Options).ConfigureAwait(false);
+    }
+
+    // ---- operator views ----
+
+    /// <summary>VOP_GETVOBJECT on every vnode of every mount, with each object's counters.</summary>
+    public async Task<List<ObjectInfo>> ObjectsAsync()
+    {
+        var result = new List<ObjectInfo>();
+        var system = Pager.System;
+        foreach (var (name, mount) in Pager.Mounts)
+        {
+            if (await mount.Ask<object>(MountProtocol.ListVnodes.Instance, ViewTimeout, system).ConfigureAwait(false) is not MountProtocol.VnodeList list)
+            {
+                continue;
+            }
+
+            foreach (var vnode in list.Vnodes)
+            {
+                var reply = await vnode.Vnode.Ask<object>(new VnodeProtocol.GetVObject(), ViewTimeout, system).ConfigureAwait(false);
+                if (reply is not VnodeProtocol.VObjectReply { Object: { } vmObject })
+                {
+                    result.Add(new ObjectInfo(name, vnode.Path, vnode.Vnode.Path.ToString(), null, vnode.Uses, 0, 0, 0, 0, 0, 0, null));
+                    continue;
+                }
+
+                if (await vmObject.Ask<object>(VmObjectProtocol.GetStat.Instance, ViewTimeout, system).ConfigureAwait(false) is VmObjectProtocol.ObjectStat s)
+                {
+                    result.Add(new ObjectInfo(name, vnode.Path, vnode.Vnode.Path.ToString(), vmObject.Path.ToString(), vnode.Uses, s.SizeBytes, s.Resident, s.Dirty, s.Busy, s.Pip, s.RefCount, ActorSystem.MailboxDepth(vmObject)));
+                }
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>The key under which a handler records its <see cref="RouteKind"/> in <see cref="HttpContext.Items"/>.</summary>
+    public static readonly object RouteItem = new();
+}

@@ -1,0 +1,66 @@
+using ActorPager.Host.Service;
+using ActorPager.Runtime.Configuration;
+
+namespace ActorPager.Host.Tests;
+
+/// <summary>actorpager.http settings: reference.conf defaults, a --config file over them, switches over both.</summary>
+public sealed class ConfigurationTests
+{
+    [Fact]
+    public async Task Serve_Defaults_ComeFromReferenceConf()
+    {
+        Assert.Equal("127.0.0.1:5080", ConfigurationFactory.Reference().GetString("actorpager.http.listen"));
+        await using var server = PageServer.Create(new ServeOptions { Store = "memory" }, TextWriter.Null);
+        Assert.Equal("127.0.0.1:5080", server.Service.Settings.Listen);
+        Assert.Equal(string.Empty, server.Service.Settings.Token);
+        Assert.Equal(16L * 1024 * 1024, server.Service.Settings.MaxBodySize);
+        Assert.Equal("files", server.Service.Settings.Mount);
+    }
+
+    [Fact]
+    public async Task Serve_ConfigFile_OverridesReferenceAndSwitchesOverrideTheFile()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"actorpager-{Guid.NewGuid():N}.conf");
+        await File.WriteAllTextAsync(file, "actorpager.http { listen = \"127.0.0.1:6000\", token = from-file, max-body-size = 1MiB, shutdown-timeout = 3s }\nactorpager.storage.kind = memory\n");
+        try
+        {
+            await using (var fromFile = PageServer.Create(new ServeOptions { ConfigFile = file }, TextWriter.Null))
+            {
+                Assert.Equal("127.0.0.1:6000", fromFile.Service.Settings.Listen);
+                Assert.Equal("from-file", fromFile.Service.Settings.Token);
+                Assert.Equal(1024 * 1024, fromFile.Service.Settings.MaxBodySize);
+                Assert.Equal(TimeSpan.FromSeconds(3), fromFile.Service.Settings.ShutdownTimeout);
+                Assert.Equal("MemoryStore", fromFile.Service.Store.GetType().Name);
+            }
+
+            await using var switches = PageServer.Create(new ServeOptions { ConfigFile = file, Listen = "127.0.0.1:7000", Token = "from-switch" }, TextWriter.Null);
+            Assert.Equal("127.0.0.1:7000", switches.Service.Settings.Listen);
+            Assert.Equal("from-switch", switches.Service.Settings.Token);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Theory]
+    [InlineData("actorpager.http.listen = \"nonsense\"", "expected HOST:PORT")]
+    [InlineData("actorpager.http.listen = \"127.0.0.1:99999\"", "is not a port")]
+    [InlineData("actorpager.http.listen = \"example.com:80\"", "is not an IP address")]
+    [InlineData("actorpager.http.max-body-size = lots", "actorpager.http.max-body-size")]
+    [InlineData("actorpager.storage.kind = simulated", "serve keeps files in directory, sqlite or postgres")]
+    public async Task Serve_BadSetting_IsRefusedNamingIt(string setting, string message)
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"actorpager-{Guid.NewGuid():N}.conf");
+        await File.WriteAllTextAsync(file, setting + "\n");
+        try
+        {
+            var e = Assert.Throws<ServeException>(() => PageServer.Create(new ServeOptions { ConfigFile = file, Store = setting.Contains("storage", StringComparison.Ordinal) ? null : "memory" }, TextWriter.Null));
+            Assert.Contains(message, e.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+}

@@ -1,0 +1,156 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace ActorPager.Host.Tests;
+
+/// <summary>A real <c>actorpager</c> process (dotnet actorpager.dll ...), for shutdown and CLI tests.</summary>
+internal sealed class ServerProcess : IAsyncDisposable
+{
+    /// <summary>How long a process may take to start or stop on a loaded machine.</summary>
+    public static readonly TimeSpan Patience = TimeSpan.FromSeconds(90);
+
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+    private readonly StringBuilder _error = new();
+    private readonly TaskCompletionSource<Uri> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private ServerProcess(Process process)
+    {
+        _process = process;
+    }
+
+    public Uri Address { get; private set; } = null!;
+
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    public string Error
+    {
+        get
+        {
+            lock (_error)
+            {
+                return _error.ToString();
+            }
+        }
+    }
+
+    /// <summary>The path of actorpager.dll beside the tests.</summary>
+    public static string Dll => Path.Combine(AppContext.BaseDirectory, "actorpager.dll");
+
+    /// <summary>Starts <c>actorpager serve --data DIR --listen 127.0.0.1:0</c> and waits for its "listening on" line.</summary>
+    public static async Task<ServerProcess> StartAsync(string dataDirectory, params string[] extra)
+    {
+        var info = Start(["serve", "--data", dataDirectory, "--listen", "127.0.0.1:0", .. extra]);
+        var process = new Process { StartInfo = info };
+        var server = new ServerProcess(process);
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is null)
+            {
+                return;
+            }
+
+            lock (server._output)
+            {
+                server._output.AppendLine(e.Data);
+            }
+
+            const string Marker = "listening on ";
+            var at = e.Data.IndexOf(Marker, StringComparison.Ordinal);
+            if (at >= 0)
+            {
+                server._listening.TrySetResult(new Uri(e.Data[(at + Marker.Length)..].Split(' ')[0]));
+            }
+        };
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is not null)
+            {
+                lock (server._error)
+                {
+                    server._error.AppendLine(e.Data);
+                }
+            }
+        };
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var exited = process.WaitForExitAsync();
+        var first = await Task.WhenAny(server._listening.Task, exited, Task.Delay(Patience));
+        if (first != server._listening.Task)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new InvalidOperationException($"actorpager serve did not report 'listening on' within {Patience} (exited: {process.HasExited}); stdout: {server.Output} stderr: {server.Error}");
+        }
+
+        server.Address = await server._listening.Task;
+        return server;
+    }
+
+    /// <summary>Sends SIGTERM (what systemd and docker stop send) and waits for the exit code.</summary>
+    public async Task<int> TerminateAsync()
+    {
+        using (var kill = Process.Start(new ProcessStartInfo("/bin/kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]) { UseShellExecute = false })!)
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        using var timeout = new CancellationTokenSource(Patience);
+        await _process.WaitForExitAsync(timeout.Token);
+        return _process.ExitCode;
+    }
+
+    /// <summary>Runs <c>actorpager ARGS</c> to completion with <paramref name="stdin"/>; returns the exit code, stdout and stderr.</summary>
+    public static async Task<(int Code, string Out, string Err)> RunAsync(string[] args, byte[]? stdin = null)
+    {
+        using var process = new Process { StartInfo = Start(args) };
+        process.StartInfo.RedirectStandardInput = true;
+        process.Start();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (stdin is not null)
+        {
+            await process.StandardInput.BaseStream.WriteAsync(stdin);
+        }
+
+        process.StandardInput.Close();
+        using var timeout = new CancellationTokenSource(Patience);
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await stdout, await stderr);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+    }
+
+    private static ProcessStartInfo Start(string[] args)
+    {
+        var info = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        info.ArgumentList.Add(Dll);
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        info.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        info.Environment.Remove("ACTORPAGER_SERVER");
+        info.Environment.Remove("ACTORPAGER_TOKEN");
+        return info;
+    }
+}

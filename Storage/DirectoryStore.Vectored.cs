@@ -15,7 +15,7 @@ public sealed partial class DirectoryStore
             return ReadAsync(file, offset, destinations[0], options, ct);
         }
 
-        StoreError? error = Checks.Range(file, offset, TotalLength(destinations));
+        StoreError? error = Checks.Range(file, offset, VectorBuffers.TotalLength(destinations));
         return error is not null ? new(StoreResult.Failed(error)) : ReadVectorCoreAsync(file, offset, destinations, options.ReportHoles, ct);
     }
 
@@ -29,7 +29,7 @@ public sealed partial class DirectoryStore
             return WriteAsync(file, offset, sources[0], durability, ct);
         }
 
-        int total = TotalLength(sources);
+        int total = VectorBuffers.TotalLength(sources);
         StoreError? error = Checks.Range(file, offset, total);
         if (error is not null)
         {
@@ -69,17 +69,17 @@ public sealed partial class DirectoryStore
             }
 
             long size = RandomAccess.GetLength(open.Handle);
-            long inside = Checks.Inside(offset, TotalLength(destinations), size);
+            long inside = Checks.Inside(offset, VectorBuffers.TotalLength(destinations), size);
             long done = 0;
             if (inside > 0)
             {
-                done = await RandomAccess.ReadAsync(open.Handle, Trim(destinations, inside), offset, ct).ConfigureAwait(false);
+                done = await RandomAccess.ReadAsync(open.Handle, VectorBuffers.Trim(destinations, inside), offset, ct).ConfigureAwait(false);
 
                 // A regular file reads short only at EOF (truncated meanwhile) or on a signal;
                 // finish buffer by buffer, and what stays unread reads as zeros.
                 while (done < inside)
                 {
-                    (int index, int within) = Locate(destinations, done);
+                    (int index, int within) = VectorBuffers.Locate(destinations, done);
                     int want = (int)Math.Min(destinations[index].Length - within, inside - done);
                     int read = await RandomAccess.ReadAsync(open.Handle, destinations[index].Slice(within, want), offset + done, ct).ConfigureAwait(false);
                     if (read == 0)
@@ -91,7 +91,7 @@ public sealed partial class DirectoryStore
                 }
             }
 
-            ClearFrom(destinations, done);
+            VectorBuffers.ClearFrom(destinations, done);
             return reportHoles && inside > 0 && Posix.IsHole(open.Handle, offset, offset + inside)
                 ? StoreResult.Hole(inside)
                 : StoreResult.Ok(inside);
@@ -145,7 +145,7 @@ public sealed partial class DirectoryStore
             }
 
             RandomAccess.Write(open!.Handle, sources, offset);
-            error = Sync(file, open);
+            error = SyncAfterWrite(file, open);
             return error is null ? StoreResult.Ok(total) : StoreResult.Failed(error);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -155,79 +155,6 @@ public sealed partial class DirectoryStore
         finally
         {
             Release(open);
-        }
-    }
-
-    /// <summary>The buffers' total length, capped at int.MaxValue so that the range check refuses a range that long.</summary>
-    private static int TotalLength(IReadOnlyList<Memory<byte>> buffers)
-    {
-        long total = 0;
-        for (int i = 0; i < buffers.Count; i++)
-        {
-            total += buffers[i].Length;
-        }
-
-        return (int)Math.Min(total, int.MaxValue);
-    }
-
-    /// <inheritdoc cref="TotalLength(IReadOnlyList{Memory{byte}})"/>
-    private static int TotalLength(IReadOnlyList<ReadOnlyMemory<byte>> buffers)
-    {
-        long total = 0;
-        for (int i = 0; i < buffers.Count; i++)
-        {
-            total += buffers[i].Length;
-        }
-
-        return (int)Math.Min(total, int.MaxValue);
-    }
-
-    /// <summary>The buffers cut to their first <paramref name="bytes"/> bytes (the same list when nothing is cut).</summary>
-    private static IReadOnlyList<Memory<byte>> Trim(IReadOnlyList<Memory<byte>> buffers, long bytes)
-    {
-        (int index, int within) = Locate(buffers, bytes);
-        if (index == buffers.Count)
-        {
-            return buffers;
-        }
-
-        var trimmed = new Memory<byte>[within == 0 ? index : index + 1];
-        for (int i = 0; i < index; i++)
-        {
-            trimmed[i] = buffers[i];
-        }
-
-        if (within > 0)
-        {
-            trimmed[index] = buffers[index][..within];
-        }
-
-        return trimmed;
-    }
-
-    /// <summary>Which buffer holds byte <paramref name="position"/> of the range, and where in it; (Count, 0) at the end.</summary>
-    private static (int Index, int Within) Locate(IReadOnlyList<Memory<byte>> buffers, long position)
-    {
-        for (int i = 0; i < buffers.Count; i++)
-        {
-            if (position < buffers[i].Length)
-            {
-                return (i, (int)position);
-            }
-
-            position -= buffers[i].Length;
-        }
-
-        return (buffers.Count, 0);
-    }
-
-    /// <summary>Zeroes every byte of the range from <paramref name="position"/> on.</summary>
-    private static void ClearFrom(IReadOnlyList<Memory<byte>> buffers, long position)
-    {
-        (int index, int within) = Locate(buffers, position);
-        for (int i = index; i < buffers.Count; i++)
-        {
-            buffers[i].Span[(i == index ? within : 0)..].Clear();
         }
     }
 }

@@ -19,7 +19,10 @@ internal static class PagerQuick
     private const long RandRegion = 64L << 20;
     private const int Chunk = 64 << 10;
     private const int Rounds = 3;
-    private static readonly TimeSpan Slice = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan Slice = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>Interleaved slices per thread count for the resident faults: short pairs keep ours and the peer under the same load.</summary>
+    private const int ResidentPairs = 9;
 
     /// <summary>Prints the four <c>bench: pager.*</c> lines.</summary>
     [QuickArea("pager")]
@@ -71,7 +74,7 @@ internal static class PagerQuick
             var ours = new List<double>();
             var theirs = new List<double>();
             var perRound = new List<double>();
-            for (var round = 0; round <= Rounds; round++)
+            for (var round = 0; round <= ResidentPairs; round++)
             {
                 var o = await RateAsync(threads, pages, (offset, destination) => new ValueTask<int>(file.ReadAsync(offset, destination)));
                 var t = await RateAsync(threads, pages, peer.ReadAsync);

@@ -245,5 +245,14 @@ public sealed partial class DirectoryStore
 
         /// <summary>The file's node in the LRU list.</summary>
         public LinkedListNode<OpenFile> Node { get; set; } = null!;
+
+        /// <summary>Held while an fsync for durable writes runs (group fsync).</summary>
+        public readonly Lock SyncLock = new();
+
+        /// <summary>Durable writes whose pwrite has finished, counted when it finishes.</summary>
+        public long WritesDone;
+
+        /// <summary>Durable writes covered by a successful fsync; guarded by <see cref="SyncLock"/>.</summary>
+        public long SyncedUpTo;
     }
 }

@@ -14,7 +14,7 @@ namespace ActorPager.Storage;
 /// changed when the file was created. A buffered write is pwrite alone: it survives a process kill
 /// (the data is in the kernel's page cache) but not a machine crash until the file is flushed.
 /// </remarks>
-public sealed partial class DirectoryStore : IPageStore
+public sealed partial class DirectoryStore : IVectoredPageStore
 {
     /// <summary>The default bound on cached open files.</summary>
     public const int DefaultMaxOpenFiles = 256;
@@ -208,7 +208,7 @@ public sealed partial class DirectoryStore : IPageStore
             }
 
             RandomAccess.Write(open!.Handle, source.Span, offset);
-            error = Sync(file, open);
+            error = SyncAfterWrite(file, open);
             return error is null ? StoreResult.Ok(source.Length) : StoreResult.Failed(error);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -276,6 +276,34 @@ public sealed partial class DirectoryStore : IPageStore
         finally
         {
             Release(open);
+        }
+    }
+
+    /// <summary>
+    /// The fsync a durable write waits for (group fsync): it needs one successful fsync that
+    /// started after its pwrite ended. Writers take a ticket when their pwrite ends and queue on
+    /// the file's sync lock; the holder syncs once for every ticket taken so far, and the writers
+    /// it covered find so when they get the lock and return without an fsync of their own. A
+    /// failed fsync covers nobody, so each waiter then tries its own.
+    /// </summary>
+    private StoreError? SyncAfterWrite(string file, OpenFile open)
+    {
+        long ticket = Interlocked.Increment(ref open.WritesDone);
+        lock (open.SyncLock)
+        {
+            if (open.SyncedUpTo >= ticket)
+            {
+                return null;
+            }
+
+            long covered = Volatile.Read(ref open.WritesDone);
+            StoreError? error = Sync(file, open);
+            if (error is null)
+            {
+                open.SyncedUpTo = covered;
+            }
+
+            return error;
         }
     }
 

@@ -11,7 +11,7 @@ namespace ActorPager.Storage;
 /// with synchronous=FULL, others with NORMAL. Reads run on pooled reader connections and see the
 /// last committed state. A missing row inside the file size is a hole. Thread-safe.
 /// </summary>
-public sealed class SqliteStore : IPageStore
+public sealed class SqliteStore : IVectoredPageStore
 {
     /// <summary>The version of the schema this code writes.</summary>
     internal const int SchemaVersion = 1;
@@ -109,6 +109,49 @@ public sealed class SqliteStore : IPageStore
         }
 
         return source.IsEmpty ? new(StoreResult.Ok(0)) : _committer.Enqueue(new PendingWrite(PendingWriteKind.Write, file, offset, source, durability));
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>One statement for the whole range, its rows scattered into the buffers.</remarks>
+    public ValueTask<StoreResult> ReadVectorAsync(string file, long offset, IReadOnlyList<Memory<byte>> destinations, ReadOptions options = default, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(destinations);
+        ct.ThrowIfCancellationRequested();
+        if (destinations.Count == 1)
+        {
+            return ReadAsync(file, offset, destinations[0], options, ct);
+        }
+
+        int total = VectorBuffers.TotalLength(destinations);
+        StoreError? error = _disposed ? StoreError.Disposed : Checks.Range(file, offset, total);
+        if (error is not null)
+        {
+            return new(StoreResult.Failed(error));
+        }
+
+        bool holes = options.ReportHoles;
+        return new(Task.Run(() => WithReader(r => r.ReadVector(file, offset, destinations, total, holes), $"read '{file}' at {offset}"), CancellationToken.None));
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>The buffers are gathered into one change, so the write is one row run in one transaction.</remarks>
+    public ValueTask<StoreResult> WriteVectorAsync(string file, long offset, IReadOnlyList<ReadOnlyMemory<byte>> sources, WriteDurability durability, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(sources);
+        if (sources.Count == 1)
+        {
+            return WriteAsync(file, offset, sources[0], durability, ct);
+        }
+
+        var gathered = new byte[VectorBuffers.TotalLength(sources)];
+        int at = 0;
+        foreach (ReadOnlyMemory<byte> source in sources)
+        {
+            source.Span.CopyTo(gathered.AsSpan(at));
+            at += source.Length;
+        }
+
+        return WriteAsync(file, offset, gathered, durability, ct);
     }
 
     /// <inheritdoc/>
@@ -514,6 +557,49 @@ public sealed class SqliteStore : IPageStore
 
             long inside = Checks.Inside(offset, destination.Length, size);
             destination[(int)inside..].Clear();
+            return reportHoles && inside > 0 && rows == 0 ? StoreResult.Hole(inside) : StoreResult.Ok(inside);
+        }
+
+        /// <summary>Reads a range into several buffers: zeros first, then every row found copied over them.</summary>
+        public StoreResult ReadVector(string file, long offset, IReadOnlyList<Memory<byte>> destinations, int total, bool reportHoles)
+        {
+            VectorBuffers.ClearFrom(destinations, 0);
+            if (total == 0)
+            {
+                return StoreResult.Ok(0);
+            }
+
+            _range.Parameters["$file"].Value = file;
+            _range.Parameters["$first"].Value = offset / _rowSize;
+            _range.Parameters["$last"].Value = (offset + total - 1) / _rowSize;
+            long size = 0;
+            int rows = 0;
+            using (SqliteDataReader reader = _range.ExecuteReader())
+            {
+                while (reader.Read())
+                {
+                    long idx = reader.GetInt64(0);
+                    if (idx < 0)
+                    {
+                        size = reader.GetInt64(2);
+                        continue;
+                    }
+
+                    rows++;
+                    long rowStart = idx * _rowSize;
+                    long from = Math.Max(rowStart, offset);
+                    long to = Math.Min(rowStart + _rowSize, offset + total);
+
+                    // GetFieldValue, not GetBytes: see Read.
+                    byte[] stored = reader.GetFieldValue<byte[]>(1);
+                    int start = (int)(from - rowStart);
+                    int count = (int)Math.Min(to - from, Math.Max(0, stored.Length - start));
+                    VectorBuffers.CopyTo(stored.AsSpan(start, count), destinations, from - offset);
+                }
+            }
+
+            long inside = Checks.Inside(offset, total, size);
+            VectorBuffers.ClearFrom(destinations, inside);
             return reportHoles && inside > 0 && rows == 0 ? StoreResult.Hole(inside) : StoreResult.Ok(inside);
         }
 

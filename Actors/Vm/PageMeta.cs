@@ -44,17 +44,24 @@ internal struct PageMeta
     /// <summary>Shared busy count (the [v5] soft busy).</summary>
     public byte SharedBusy;
 
-    /// <summary>Flags: exclusive busy, waiters.</summary>
+    /// <summary>Flags: exclusive busy, waiters, and the queue in bits 2-3 (packed so the entry is 24 bytes, not 32).</summary>
     public byte Flags;
-
-    /// <summary>The queue the page is on.</summary>
-    public PageQueue Queue;
 
     /// <summary>Exclusive busy (PG_BUSY).</summary>
     public const byte ExclusiveBusy = 1;
 
     /// <summary>Someone sleeps on the page (PG_WANTED / WAITERS).</summary>
     public const byte Waiters = 2;
+
+    /// <summary>Where <see cref="Queue"/> lives in <see cref="Flags"/>.</summary>
+    private const int QueueShift = 2;
+
+    /// <summary>The queue the page is on.</summary>
+    public PageQueue Queue
+    {
+        readonly get => (PageQueue)((Flags >> QueueShift) & 3);
+        set => Flags = (byte)((Flags & ~(3 << QueueShift)) | ((int)value << QueueShift));
+    }
 
     public readonly bool IsExclusiveBusy => (Flags & ExclusiveBusy) != 0;
 

@@ -267,7 +267,7 @@ internal sealed partial class VmObjectActor : ActorBase
 
         _pages.Add(pindex, frame);
         ref var meta = ref _memory.Meta(frame);
-        meta.Flags = PageMeta.ExclusiveBusy;
+        meta.Flags |= PageMeta.ExclusiveBusy;
         _busyPages++;
         return true;
     }

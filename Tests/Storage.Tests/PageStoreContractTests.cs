@@ -4,7 +4,7 @@ namespace ActorPager.Storage.Tests;
 /// The contract every <see cref="IPageStore"/> keeps, run unchanged against each store by a
 /// derived class that says how to open the store at this test's location.
 /// </summary>
-public abstract class PageStoreContractTests : IAsyncLifetime
+public abstract partial class PageStoreContractTests : IAsyncLifetime
 {
     /// <summary>The pager's page size.</summary>
     protected const int Page = 4096;

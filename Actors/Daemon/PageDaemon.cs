@@ -17,6 +17,9 @@ public sealed class PageDaemon : ActorBase
     private readonly List<IActorRef> _objects = [];
     private int _next;
     private int _outstanding;
+
+    /// <summary>Frames freed by the replies of the current pass.</summary>
+    private int _freedThisPass;
     private ICancelable? _timer;
 
     /// <summary>Creates the daemon.</summary>
@@ -61,9 +64,14 @@ public sealed class PageDaemon : ActorBase
             case Shortage:
                 Pass(ageDirty: false);
                 return true;
-            case VmObjectProtocol.Reclaimed:
+            case VmObjectProtocol.Reclaimed reclaimed:
                 _outstanding = Math.Max(0, _outstanding - 1);
-                if (_outstanding == 0 && _memory.FreeCount < _options.EffectiveFreeTarget)
+                _freedThisPass += reclaimed.Freed;
+
+                // Another pass at once only while passes free frames; a pass that freed none
+                // (everything dirty and being laundered) waits for the next tick or shortage,
+                // or the daemon would spin in one instant.
+                if (_outstanding == 0 && _freedThisPass > 0 && _memory.FreeCount < _options.EffectiveFreeTarget)
                 {
                     Pass(ageDirty: false);
                 }
@@ -89,6 +97,7 @@ public sealed class PageDaemon : ActorBase
             return;
         }
 
+        _freedThisPass = 0;
         var shortage = Math.Max(0, target - free);
         var forceSync = free < _options.EffectiveFreeMin;
 

@@ -423,6 +423,28 @@ internal sealed partial class VmObjectActor
                 }
             }
 
+            // Still short and every remaining page dirty: the oldest dirty active pages are
+            // deactivated into the laundry, so their frames come free once written. Without this a
+            // cache full of dirty pages would leave faults waiting for frames forever.
+            if (freed < request.Target)
+            {
+                var wanted = request.Target - freed - _queueCount[(int)PageQueue.Laundry];
+                foreach (var frame in QueueSnapshot(PageQueue.Active))
+                {
+                    if (wanted <= 0)
+                    {
+                        break;
+                    }
+
+                    ref var meta = ref _memory.Meta(frame);
+                    if (!meta.IsBusy && meta.Dirty != 0)
+                    {
+                        Enqueue(frame, PageQueue.Laundry);
+                        wanted--;
+                    }
+                }
+            }
+
             var pageout = new FlushOwner { Name = "pageout" };
             var flags = request.ForceSync ? PutFlags.Sync : PutFlags.None;
             foreach (var frame in QueueSnapshot(PageQueue.Laundry))

@@ -114,8 +114,9 @@ public sealed class Explorer
             if (e.Level >= LogLevel.Error && crash is null)
             {
                 crash = $"{e.Source}: {e.Message}";
-                var at = e.Message.IndexOf("(rule ", StringComparison.Ordinal);
-                if (at >= 0 && int.TryParse(e.Message.AsSpan(at + 6).TrimEnd(')').ToString().Split(')')[0], out var rule))
+                // The actors name the rule they found broken as "(rule N)" in their error.
+                var match = System.Text.RegularExpressions.Regex.Match(e.Message, @"\(rule (\d+)\)");
+                if (match.Success && int.TryParse(match.Groups[1].Value, out var rule))
                 {
                     crashRule = rule;
                 }

@@ -25,7 +25,7 @@ public enum SchedulerKind
 /// documents each setting under <c>actorpager.actor</c>, <c>actorpager.scheduler</c> and
 /// <c>actorpager.deterministic</c>.
 /// </summary>
-public sealed record ActorSystemSettings
+public sealed partial record ActorSystemSettings
 {
     /// <summary>The default settings.</summary>
     public static ActorSystemSettings Default { get; } = new();

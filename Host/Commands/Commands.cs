@@ -9,5 +9,6 @@ internal static class Commands
     public static IEnumerable<Command> All()
     {
         yield return DemoCommand.Create();
+        yield return ConfigCommand.Create();
     }
 }

@@ -28,6 +28,9 @@ public abstract class ActorBase
 
     internal ActorCell Cell => _cell;
 
+    /// <summary>Set when the cell installs this instance; an instance serves one incarnation only.</summary>
+    internal bool Installed { get; set; }
+
     /// <summary>The initial behaviour: handle <paramref name="message"/> and say whether it was handled.</summary>
     protected internal abstract bool Receive(object message);
 

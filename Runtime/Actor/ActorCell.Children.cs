@@ -11,6 +11,13 @@ internal sealed partial class ActorCell
     private List<ActorCell>? _childOrder;
     private long _nameCounter;
 
+    /// <summary>
+    /// Children this actor asked to stop that have not yet reported back; touched only on the
+    /// actor's own turn. Their names stay taken until then, so a restart waits for them before
+    /// the new instance may create children of the same names.
+    /// </summary>
+    private HashSet<ActorCell>? _stoppingChildren;
+
     public IReadOnlyList<IActorRef> Children => ChildrenSnapshot();
 
     public IActorRef ActorOf(Props props, string? name = null) => MakeChild(props, name, systemName: false);
@@ -61,10 +68,25 @@ internal sealed partial class ActorCell
     public void Stop(IActorRef actor)
     {
         ArgumentNullException.ThrowIfNull(actor);
-        if (actor is IInternalActorRef target)
+        if (actor is ActorCell cell && ReferenceEquals(cell._parent, this))
+        {
+            StopChild(cell);
+        }
+        else if (actor is IInternalActorRef target)
         {
             target.SendSystemMessage(new Terminate());
         }
+    }
+
+    /// <summary>Asks a child to stop and remembers it until its termination arrives.</summary>
+    private void StopChild(ActorCell child)
+    {
+        if (IsLiveChild(child))
+        {
+            (_stoppingChildren ??= []).Add(child);
+        }
+
+        child.SendSystemMessage(new Terminate());
     }
 
     private ActorCell[] ChildrenSnapshot()

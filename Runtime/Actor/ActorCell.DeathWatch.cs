@@ -23,7 +23,13 @@ internal sealed partial class ActorCell
         if (subject is not IInternalActorRef target)
         {
             // A ref with no lifecycle can never report its death: treat it as already dead.
-            Tell(new Terminated(subject), subject);
+            // ReceiveTerminated delivers only Terminated messages recorded as queued (so an
+            // Unwatch can drop them), so record this one too, once however often it is watched.
+            if ((_terminatedQueued ??= []).Add(subject))
+            {
+                Tell(new Terminated(subject), subject);
+            }
+
             return subject;
         }
 
@@ -68,13 +74,21 @@ internal sealed partial class ActorCell
     /// <summary>A watched actor or a child stopped.</summary>
     private void WatchedActorTerminated(IInternalActorRef actor)
     {
-        var wasChild = actor is ActorCell child && ReferenceEquals(child._parent, this) && RemoveChild(child);
+        var child = actor as ActorCell;
+        var wasChild = child is not null && ReferenceEquals(child._parent, this) && RemoveChild(child);
         if (_watching is not null && _watching.Remove(actor) && !IsTerminating)
         {
             // Delivered as a user message so it keeps its place among the others; exactly once,
             // because the watching entry is gone now.
             (_terminatedQueued ??= []).Add(actor);
             Tell(new Terminated(actor), actor);
+        }
+
+        if (wasChild && _stoppingChildren is not null && _stoppingChildren.Remove(child!) && _stoppingChildren.Count == 0
+            && _pendingRestart is { } restartCause && !IsTerminating)
+        {
+            _pendingRestart = null;
+            FinishRestart(restartCause);
         }
 
         if (wasChild && _state == LifeState.Terminating && !HasChildren)

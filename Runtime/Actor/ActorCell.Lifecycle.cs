@@ -16,6 +16,17 @@ internal sealed partial class ActorCell
     /// <summary>True from a failure until the supervisor's directive arrives.</summary>
     private bool _awaitingDirective;
 
+    /// <summary>
+    /// True while the mailbox and the children carry the one suspension a failure adds. A restart
+    /// whose new instance fails to start fails again before any directive has resumed them; that
+    /// second failure must not suspend a second time, or the one resume of the next successful
+    /// restart would leave the actor suspended for good.
+    /// </summary>
+    private bool _suspendedByFailure;
+
+    /// <summary>The cause of a restart waiting for the children PreRestart stopped; null when none waits.</summary>
+    private Exception? _pendingRestart;
+
     /// <summary>The message whose handling failed, handed to PreRestart.</summary>
     private object? _failedMessage;
 
@@ -51,7 +62,7 @@ internal sealed partial class ActorCell
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            Fail(new ActorInitializationException($"{PathString}: creating {_props.ActorType.Name} failed: {ex.Message}", ex), null);
+            FailInitialization(new ActorInitializationException($"{PathString}: creating {_props.ActorType.Name} failed: {ex.Message}", ex));
             return false;
         }
         finally
@@ -59,12 +70,16 @@ internal sealed partial class ActorCell
             Current = previous;
         }
 
-        if (!ReferenceEquals(instance.Cell, this))
+        // The cell check catches an instance made for another actor; Installed catches a factory
+        // handing back an instance that already served (the failed one, on a restart), whose
+        // state a restart exists to throw away.
+        if (!ReferenceEquals(instance.Cell, this) || instance.Installed)
         {
-            Fail(new ActorInitializationException($"{PathString}: the Props factory for {_props.ActorType.Name} returned an actor that was not made for this actor (reuse of an instance?)"), null);
+            FailInitialization(new ActorInitializationException($"{PathString}: the Props factory for {_props.ActorType.Name} returned an actor that was not made for this actor (reuse of an instance?)"));
             return false;
         }
 
+        instance.Installed = true;
         _actor = instance;
         try
         {
@@ -81,11 +96,22 @@ internal sealed partial class ActorCell
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            Fail(new ActorInitializationException($"{PathString}: {(restartCause is null ? "PreStart" : "PostRestart")} of {_props.ActorType.Name} failed: {ex.Message}", ex), null);
+            FailInitialization(new ActorInitializationException($"{PathString}: {(restartCause is null ? "PreStart" : "PostRestart")} of {_props.ActorType.Name} failed: {ex.Message}", ex));
             return false;
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// Making or starting the instance failed. Logged here because these failures do not pass
+    /// through <see cref="HandleInvokeFailure"/>, and the default decider stops the actor: without
+    /// the log the actor would vanish with nothing said.
+    /// </summary>
+    private void FailInitialization(ActorInitializationException failure)
+    {
+        _system.Log(LogLevel.Error, PathString, failure.Message, failure);
+        Fail(failure, null);
     }
 
     /// <summary>The actor threw: log it with the message, suspend, and ask the supervisor.</summary>
@@ -114,10 +140,10 @@ internal sealed partial class ActorCell
 
         _awaitingDirective = true;
         _failedMessage = message;
-        _mailbox.Suspend();
-        foreach (var child in ChildrenSnapshot())
+        if (!_suspendedByFailure)
         {
-            child.SendSystemMessage(new Suspend());
+            _suspendedByFailure = true;
+            SuspendSelfAndChildren();
         }
 
         if (_parent is null)
@@ -167,14 +193,14 @@ internal sealed partial class ActorCell
                 _system.Log(LogLevel.Error, PathString, $"{child.PathString} exceeded {strategy.MaxNrOfRetries} restarts within {strategy.WithinTimeRange}; stopping it");
                 foreach (var target in targets)
                 {
-                    target.SendSystemMessage(new Terminate());
+                    StopChild(target);
                 }
 
                 break;
             case Directive.Stop:
                 foreach (var target in targets)
                 {
-                    target.SendSystemMessage(new Terminate());
+                    StopChild(target);
                 }
 
                 break;
@@ -204,6 +230,7 @@ internal sealed partial class ActorCell
 
             _awaitingDirective = false;
             _failedMessage = null;
+            _suspendedByFailure = false;
         }
 
         _mailbox.Resume();
@@ -245,15 +272,35 @@ internal sealed partial class ActorCell
 
         // Stashed messages go back in front of the mailbox so the new instance sees them.
         UnstashAll();
-        if (!CreateInstance(cause))
+
+        // Children the old instance stopped (the default PreRestart stops them all) still hold
+        // their names until they report back; a new instance creating a child of the same name
+        // in PreStart would fail on the duplicate. Finish the restart once they are gone, as
+        // Akka does. The mailbox stays suspended meanwhile, so no user message sees no instance.
+        if (_stoppingChildren is { Count: > 0 })
         {
+            _pendingRestart = cause;
             return;
         }
 
-        _mailbox.Resume();
-        foreach (var child in ChildrenSnapshot())
+        FinishRestart(cause);
+    }
+
+    /// <summary>Makes the new instance of a restart and, when it starts, resumes the actor.</summary>
+    private void FinishRestart(Exception cause)
+    {
+        if (!CreateInstance(cause))
         {
-            child.SendSystemMessage(new Resume(null));
+            // Still suspended from the failure that led here; Fail has asked the supervisor again.
+            return;
+        }
+
+        // A sibling restarted by an all-for-one strategy did not fail and was never suspended:
+        // only undo a suspension this actor's own failure added.
+        if (_suspendedByFailure)
+        {
+            _suspendedByFailure = false;
+            ResumeSelfAndChildren(null);
         }
     }
 
@@ -266,6 +313,7 @@ internal sealed partial class ActorCell
         }
 
         _state = LifeState.Terminating;
+        _pendingRestart = null;
         CancelReceiveTimeout();
         _mailbox.Suspend();
         var children = ChildrenSnapshot();

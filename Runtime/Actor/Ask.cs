@@ -20,6 +20,12 @@ public static class AskExtensions
         ArgumentNullException.ThrowIfNull(message);
         system ??= (target as ActorCell)?.SystemImpl
             ?? throw new ArgumentException($"Ask to {target.Path} needs the actor system passed explicitly (the target is not a local actor)", nameof(system));
+        if (system.WhenTerminated.IsCompleted)
+        {
+            // Its scheduler has stopped: the timeout would never fire and the ask never end.
+            return Task.FromException<T>(new InvalidOperationException($"Ask to {target.Path}: the actor system '{system.Name}' has terminated"));
+        }
+
         var wait = timeout ?? system.Settings.AskTimeout;
         var promise = new PromiseActorRef<T>(system, target, message.GetType(), wait);
         if (wait > TimeSpan.Zero && wait != Timeout.InfiniteTimeSpan)

@@ -123,7 +123,10 @@ public sealed class DeterministicDispatcher : MessageDispatcher
 
             if (_candidates.Count > 0)
             {
-                var choice = _candidates.Count == 1 ? 0 : Strategy.Choose(_candidates, StepCount);
+                // The strategy is asked even when there is one candidate: a replay walks the
+                // recorded trace one delivery per choice, and a step it never saw left it
+                // comparing every later step with an earlier delivery (it diverged at once).
+                var choice = Strategy.Choose(_candidates, StepCount);
                 if ((uint)choice >= (uint)_candidates.Count)
                 {
                     throw new InvalidOperationException($"strategy {Strategy.Name} chose candidate {choice} of {_candidates.Count}");

@@ -93,7 +93,7 @@ internal sealed class Mailbox : IThreadPoolWorkItem
         // reaches dead letters instead of sitting in a dead queue.
         if (IsClosed)
         {
-            DrainToDeadLetters();
+            DrainQueueToDeadLetters();
         }
 
         return EnqueueOutcome.Accepted;
@@ -278,11 +278,35 @@ internal sealed class Mailbox : IThreadPoolWorkItem
         DrainSystemAfterClose();
     }
 
+    /// <summary>Runner only (from Close): the unstashed front and the queue go to dead letters.</summary>
     private void DrainToDeadLetters()
     {
         var deadLetters = _cell.SystemImpl.DeadLettersRef;
         while (TryDequeue(out var envelope))
         {
+            deadLetters.Deliver(envelope.Message, envelope.Sender, _cell, "recipient stopped");
+        }
+    }
+
+    /// <summary>
+    /// Any thread, after Close: only the concurrent queue is drained. The front stack belongs to
+    /// the runner, which emptied it in Close before any sender could see the mailbox closed.
+    /// </summary>
+    private void DrainQueueToDeadLetters()
+    {
+        if (_queue is not { } queue)
+        {
+            return;
+        }
+
+        var deadLetters = _cell.SystemImpl.DeadLettersRef;
+        while (queue.TryDequeue(out var envelope))
+        {
+            if (_options.IsBounded)
+            {
+                Interlocked.Decrement(ref _count);
+            }
+
             deadLetters.Deliver(envelope.Message, envelope.Sender, _cell, "recipient stopped");
         }
     }

@@ -66,7 +66,16 @@ public sealed class EventStream
         {
             if (s.Channel.IsInstanceOfType(@event))
             {
-                if (s.Actor is not null)
+                if (s.Actor is IInternalActorRef { IsTerminated: true } dead)
+                {
+                    // A stopped subscriber would turn the event into a DeadLetter, published
+                    // here again: subscribed to DeadLetter, that recursed until the stack
+                    // overflowed. Stopped subscribers are dropped instead (Akka does the same).
+                    // An actor stopping between this check and its Tell recurses once at most:
+                    // it is marked terminated before its mailbox refuses messages.
+                    Unsubscribe(dead);
+                }
+                else if (s.Actor is not null)
                 {
                     s.Actor.Tell(@event);
                 }

@@ -11,7 +11,8 @@
 # Stop it with:  .ci/postgres.sh stop
 set -euo pipefail
 
-STATE="${TMPDIR:-/tmp}/actorpager-postgres.state"
+# One state file per checkout, so two checkouts on one machine never share (or stop) a server.
+STATE="${TMPDIR:-/tmp}/actorpager-postgres-$(cd "$(dirname "$0")/.." && pwd | md5sum | cut -c1-8).state"
 log() { echo "postgres.sh: $*" >&2; }
 
 find_bin() {

@@ -48,6 +48,9 @@ public sealed class Explorer
     /// <summary>Steps after which a run is reported as not finishing.</summary>
     public long MaxSteps { get; init; } = 20_000;
 
+    /// <summary>Called after every run of <see cref="Explore"/> (progress reports; tests that collect every schedule).</summary>
+    public Action<RunResult>? RunCompleted { get; init; }
+
     /// <summary>The depth PCT targets.</summary>
     public int PctDepth { get; init; } = 3;
 
@@ -67,6 +70,7 @@ public sealed class Explorer
         {
             var seed = firstSeed + i;
             var result = Run(scenario, pager(), seed, strategy, null);
+            RunCompleted?.Invoke(result);
             hashes.Add(result.TraceHash);
             if (result.Violation is not null)
             {
@@ -237,6 +241,12 @@ public sealed class Explorer
             }
         }
 
+        return DescribeWaitFor(edges);
+    }
+
+    /// <summary>The wait-for edges in words, led by a cycle when there is one.</summary>
+    internal static string DescribeWaitFor(List<(string From, string To, string Why)> edges)
+    {
         if (edges.Count == 0)
         {
             return "no actor reports waiting: a request was lost (sent to a stopped actor?)";
@@ -296,6 +306,7 @@ public sealed class Explorer
         for (var run = 0; run < maxRuns; run++)
         {
             var recorder = Run(scenario, pager(), run, ExplorationStrategy.Exhaustive, script);
+            RunCompleted?.Invoke(recorder);
             hashes.Add(recorder.TraceHash);
             if (recorder.Violation is not null)
             {

@@ -93,3 +93,13 @@ internal sealed class RogueRequestScenario(Func<IActorRef, PagerFile, object[]> 
         return [Go()];
     }
 }
+
+/// <summary>No client at all: only the pager system's start-up messages interleave (a few hundred schedules).</summary>
+internal sealed class StartupOnlyScenario : Scenario
+{
+    public override string Name => "startup-only";
+
+    public override int FaultBudget => 0;
+
+    public override IReadOnlyList<Task> Start(ScenarioContext context) => [];
+}

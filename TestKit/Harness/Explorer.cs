@@ -118,11 +118,7 @@ public sealed class Explorer
             if (e.Level >= LogLevel.Error && crash is null)
             {
                 crash = $"{e.Source}: {e.Message}";
-                var at = e.Message.IndexOf("(rule ", StringComparison.Ordinal);
-                if (at >= 0 && int.TryParse(e.Message.AsSpan(at + 6).TrimEnd(')').ToString().Split(')')[0], out var rule))
-                {
-                    crashRule = rule;
-                }
+                crashRule = RuleIn(e.Message);
             }
         });
 
@@ -188,10 +184,32 @@ public sealed class Explorer
         }
         catch (InvalidOperationException ex) when (ex.Message.Contains("(rule ", StringComparison.Ordinal))
         {
-            violation = Make(0, ex.Message);
+            violation = Make(RuleIn(ex.Message), ex.Message);
         }
 
         return new RunResult(seed, dispatcher.StepCount, dispatcher.Trace.Hash, violation, recorder.Choices, recorder.Counts);
+    }
+
+    /// <summary>
+    /// The rule an actor's error message cites, as "(rule 11)" or "(rule 33: exactly one
+    /// completion)"; 0 when it cites none.
+    /// </summary>
+    internal static int RuleIn(string message)
+    {
+        var at = message.IndexOf("(rule ", StringComparison.Ordinal);
+        if (at < 0)
+        {
+            return 0;
+        }
+
+        var digits = message.AsSpan(at + 6);
+        var length = 0;
+        while (length < digits.Length && char.IsAsciiDigit(digits[length]))
+        {
+            length++;
+        }
+
+        return length > 0 && int.TryParse(digits[..length], System.Globalization.CultureInfo.InvariantCulture, out var rule) ? rule : 0;
     }
 
     /// <summary>Who waits for whom when a run is stuck: the wait-for edges of objects and vnodes, and a cycle if there is one.</summary>

@@ -193,3 +193,18 @@ public sealed class ExplorerReplayTests(ITestOutputHelper output)
         Assert.Contains("a request was lost", Explorer.DescribeWaitFor([]), StringComparison.Ordinal);
     }
 }
+
+/// <summary>How the explorer reads the rule an actor's error cites.</summary>
+public sealed class RuleInTests
+{
+    [Theory]
+    [InlineData("object-1: pip went negative (-1) after releasing 2 (rule 10)", 10)]
+    [InlineData("object-1: completion for unknown putpages 7 (rule 33: exactly one completion)", 33)]
+    [InlineData("putpages 3 answered 2 rtvals for 1 pages (rule 23) while cleaning", 23)]
+    [InlineData("an error that cites no rule", 0)]
+    [InlineData("a broken citation (rule x)", 0)]
+    public void RuleIn_ErrorMessage_ReturnsTheCitedRule(string message, int rule)
+    {
+        Assert.Equal(rule, Explorer.RuleIn(message));
+    }
+}

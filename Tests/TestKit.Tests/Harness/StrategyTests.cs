@@ -213,3 +213,20 @@ internal static class Ring
         }
     }
 }
+
+/// <summary>How a delivery reads in a trace.</summary>
+public sealed class DeliveryTextTests
+{
+    [Fact]
+    public void ToString_ExternalEventDescribedOnce_PrintsTheDescriptionOnce()
+    {
+        var text = new Delivery(9, DeliveryKind.External, "io:#1 getsize 'f'", null, "io:#1 getsize 'f'").ToString();
+        Assert.Equal("     9 event   io:#1 getsize 'f'", text);
+    }
+
+    [Fact]
+    public void ToString_UserMessage_ShowsSenderRecipientAndType()
+    {
+        Assert.Equal("    26 user    a -> b: GetPages", new Delivery(26, DeliveryKind.User, "b", "a", "GetPages").ToString());
+    }
+}

@@ -54,6 +54,13 @@ public sealed class Explorer
     /// <summary>The depth PCT targets.</summary>
     public int PctDepth { get; init; } = 3;
 
+    /// <summary>
+    /// The run length, in steps, over which PCT spreads its change points. It must be near a
+    /// run's real length: change points past the end of a run never fire, and PCT then degrades
+    /// to fixed priorities. The conformance scenarios take 40-120 steps.
+    /// </summary>
+    public int PctRunLength { get; init; } = 100;
+
     /// <summary>Explores <paramref name="scenario"/> with pagers made by <paramref name="pager"/> for <paramref name="runs"/> seeds from <paramref name="firstSeed"/>; stops at the first violation.</summary>
     public ExplorationResult Explore(Scenario scenario, Func<IPager> pager, ExplorationStrategy strategy, int runs, long firstSeed = 1)
     {
@@ -86,9 +93,7 @@ public sealed class Explorer
     {
         ArgumentNullException.ThrowIfNull(scenario);
         ArgumentNullException.ThrowIfNull(pager);
-        var recorder = new RecordingStrategy(script is not null
-            ? new ScriptedStrategy(script)
-            : strategy == ExplorationStrategy.Pct ? new PctStrategy(seed, PctDepth, MaxSteps) : new RandomStrategy(seed));
+        var recorder = new RecordingStrategy(script is not null ? new ScriptedStrategy(script) : CreateStrategy(seed, strategy));
         var settings = new ActorSystemSettings
         {
             Dispatcher = DispatcherKind.Deterministic,
@@ -189,6 +194,10 @@ public sealed class Explorer
 
         return new RunResult(seed, dispatcher.StepCount, dispatcher.Trace.Hash, violation, recorder.Choices, recorder.Counts);
     }
+
+    /// <summary>The strategy for one seeded run (exhaustive runs are scripted and never come here).</summary>
+    internal IScheduleStrategy CreateStrategy(long seed, ExplorationStrategy strategy) =>
+        strategy == ExplorationStrategy.Pct ? new PctStrategy(seed, PctDepth, PctRunLength) : new RandomStrategy(seed);
 
     /// <summary>
     /// The rule an actor's error message cites, as "(rule 11)" or "(rule 33: exactly one

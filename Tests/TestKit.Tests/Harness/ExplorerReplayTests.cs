@@ -208,3 +208,36 @@ public sealed class RuleInTests
         Assert.Equal(rule, Explorer.RuleIn(message));
     }
 }
+
+/// <summary>PCT's change points must fall inside the runs the explorer makes, or PCT never changes a priority.</summary>
+public sealed class PctRunLengthTests
+{
+    [Fact]
+    public void CreateStrategy_Pct_ChangePointsFallInsideTheirConformanceRun()
+    {
+        var explorer = new Explorer();
+        var scenario = ConformanceScenarios.Named("read-write-sync");
+        int inside = 0, all = 0;
+        for (var seed = 1; seed <= 50; seed++)
+        {
+            var pct = Assert.IsType<Runtime.PctStrategy>(explorer.CreateStrategy(seed, ExplorationStrategy.Pct));
+            Assert.Equal(explorer.PctDepth - 1, pct.ChangePoints.Count);
+            var steps = explorer.Run(scenario, Actors.Pager.GenericPager.Instance, seed, ExplorationStrategy.Pct, null).Steps;
+            inside += pct.ChangePoints.Count(p => p < steps);
+            all += pct.ChangePoints.Count;
+        }
+
+        Assert.True(inside >= all * 3 / 4, $"only {inside} of {all} change points fall inside their run");
+    }
+
+    [Fact]
+    public void CreateStrategy_PctRunLength_BoundsTheChangePoints()
+    {
+        var explorer = new Explorer { PctDepth = 5, PctRunLength = 10 };
+        for (var seed = 1; seed <= 50; seed++)
+        {
+            var pct = Assert.IsType<Runtime.PctStrategy>(explorer.CreateStrategy(seed, ExplorationStrategy.Pct));
+            Assert.All(pct.ChangePoints, p => Assert.InRange(p, 0, 9));
+        }
+    }
+}

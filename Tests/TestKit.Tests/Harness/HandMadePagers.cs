@@ -107,3 +107,27 @@ internal sealed class SilentGetPager : IPager
 
     public void PutPages(VnodeProtocol.PutPages request, PagerCall call) => GenericPager.Instance.PutPages(request, call);
 }
+
+/// <summary>The sample pager of docs/harness.md, kept here so the documented code compiles and passes.</summary>
+public sealed class QuotaPager : IPager
+{
+    /// <inheritdoc />
+    public string Name => "quota";
+
+    /// <inheritdoc />
+    public void GetPages(VnodeProtocol.GetPages request, PagerCall call)
+    {
+        if (request.Pages[request.ReqPage].PIndex >= 1_000_000)
+        {
+            // BAD, every page but reqpage freed (rule 15), reqpage left busy for the fault.
+            var ops = request.Pages.Where((_, i) => i != request.ReqPage).Select(p => new PageOp(p.PIndex, PageOpKind.Free)).ToArray();
+            call.Reply(new VnodeProtocol.GetPagesReply(request.RequestId, PagerStatus.Bad, ops));
+            return;
+        }
+
+        GenericPager.Instance.GetPages(request, call);
+    }
+
+    /// <inheritdoc />
+    public void PutPages(VnodeProtocol.PutPages request, PagerCall call) => GenericPager.Instance.PutPages(request, call);
+}

@@ -200,6 +200,13 @@ public sealed partial class ShrinkRenderCheckTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Run_DocumentedSamplePagerLoadedByPath_ReturnsZero()
+    {
+        var factory = ConformanceCheck.LoadPager(typeof(QuotaPager).Assembly.Location + ":" + typeof(QuotaPager).FullName);
+        Assert.Equal(0, ConformanceCheck.Run(factory, 50, ExplorationStrategy.Random, Path.Combine(Path.GetTempPath(), "unused"), new StringWriter()));
+    }
+
+    [Fact]
     public void Run_GenericPager_ReturnsZeroAndOneLinePerScenario()
     {
         var text = new StringWriter();

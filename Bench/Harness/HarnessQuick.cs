@@ -91,8 +91,16 @@ internal static class HarnessQuick
             rates[r] = n / clock.Elapsed.TotalSeconds;
         }
 
+        const int Sampled = 200;
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < Sampled; i++)
+        {
+            run(seed++);
+        }
+
+        var bytes = (GC.GetAllocatedBytesForCurrentThread() - before) / Sampled;
         var sorted = rates.Order().ToArray();
-        return (sorted[Rounds / 2], string.Join(", ", rates.Select(x => x.ToString("F0", System.Globalization.CultureInfo.InvariantCulture))) + " schedules/s per round");
+        return (sorted[Rounds / 2], string.Join(", ", rates.Select(x => x.ToString("F0", System.Globalization.CultureInfo.InvariantCulture))) + $" schedules/s per round; {bytes / 1024.0:0.#} KiB allocated per schedule");
     }
 
     private static void Detail(string text) => Console.Error.WriteLine("harness: " + text);

@@ -77,6 +77,9 @@ internal static class HarnessQuick
             run(seed++);
         }
 
+        var jitted = System.Runtime.JitInfo.GetCompiledMethodCount();
+        var workItems = ThreadPool.CompletedWorkItemCount;
+        var timers = Timer.ActiveCount;
         var rates = new double[Rounds];
         for (var r = 0; r < Rounds; r++)
         {
@@ -91,6 +94,9 @@ internal static class HarnessQuick
             rates[r] = n / clock.Elapsed.TotalSeconds;
         }
 
+        jitted = System.Runtime.JitInfo.GetCompiledMethodCount() - jitted;
+        workItems = ThreadPool.CompletedWorkItemCount - workItems;
+        timers = Timer.ActiveCount - timers;
         const int Sampled = 200;
         var before = GC.GetAllocatedBytesForCurrentThread();
         for (var i = 0; i < Sampled; i++)
@@ -100,7 +106,7 @@ internal static class HarnessQuick
 
         var bytes = (GC.GetAllocatedBytesForCurrentThread() - before) / Sampled;
         var sorted = rates.Order().ToArray();
-        return (sorted[Rounds / 2], string.Join(", ", rates.Select(x => x.ToString("F0", System.Globalization.CultureInfo.InvariantCulture))) + $" schedules/s per round; {bytes / 1024.0:0.#} KiB allocated per schedule");
+        return (sorted[Rounds / 2], string.Join(", ", rates.Select(x => x.ToString("F0", System.Globalization.CultureInfo.InvariantCulture))) + $" schedules/s per round; {bytes / 1024.0:0.#} KiB allocated per schedule; {jitted} methods jitted, {workItems} thread-pool work items, {timers} more active timers during the timed rounds");
     }
 
     private static void Detail(string text) => Console.Error.WriteLine("harness: " + text);

@@ -158,6 +158,17 @@ public sealed class ExplorerReplayTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Run_PagerNeverAnswersPutPagesDuringFsync_ReportsTheVnodeObjectCycle()
+    {
+        var run = new Explorer().Run(new SyncWriteScenario(), new SilentPutPager(), 1, ExplorationStrategy.Random, null);
+        output.WriteLine(run.Violation?.ToString() ?? "none");
+        Assert.Equal(7, run.Violation?.Rule);
+        Assert.Matches(@"deadlock cycle: \S*(vnode-1 -> \S*vnode-1/object-1 -> \S*vnode-1|object-1 -> \S*vnode-1 -> \S*object-1);", run.Violation!.Description);
+        Assert.Contains("waiting for its object", run.Violation.Description, StringComparison.Ordinal);
+        Assert.Contains("paging requests unanswered", run.Violation.Description, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Run_MaxStepsTooSmall_ReportsLivelock()
     {
         var run = new Explorer { MaxSteps = 10 }.Run(ReadWriteSync, GenericPager.Instance, 1, ExplorationStrategy.Random, null);

@@ -17,7 +17,7 @@ internal static class HarnessQuick
 {
     private const int Rounds = 5;
     private const int Hops = 5;
-    private static readonly TimeSpan RoundTime = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan _roundTime = TimeSpan.FromSeconds(2);
 
     [QuickArea("harness")]
     private static void Run()
@@ -72,7 +72,7 @@ internal static class HarnessQuick
     {
         long seed = 1;
         var warm = Stopwatch.StartNew();
-        while (warm.Elapsed < RoundTime)
+        while (warm.Elapsed < _roundTime)
         {
             run(seed++);
         }
@@ -85,7 +85,7 @@ internal static class HarnessQuick
         {
             var n = 0;
             var clock = Stopwatch.StartNew();
-            while (clock.Elapsed < RoundTime)
+            while (clock.Elapsed < _roundTime)
             {
                 run(seed++);
                 n++;

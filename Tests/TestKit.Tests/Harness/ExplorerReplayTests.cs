@@ -7,7 +7,7 @@ namespace ActorPager.TestKit.Tests.Harness;
 /// <summary>Explorer runs: same seed same run, scripted replay, exhaustive enumeration, and stuck runs.</summary>
 public sealed class ExplorerReplayTests(ITestOutputHelper output)
 {
-    private static readonly Scenario ReadWriteSync = ConformanceScenarios.Named("read-write-sync");
+    private static readonly Scenario _readWriteSync = ConformanceScenarios.Named("read-write-sync");
 
     private static Mutants.Mutant Mutant(string name) => Mutants.All.Single(m => m.Name == name);
 
@@ -17,8 +17,8 @@ public sealed class ExplorerReplayTests(ITestOutputHelper output)
     public void Run_SameSeedTwice_SameTraceHashAndChoices(ExplorationStrategy strategy)
     {
         var explorer = new Explorer();
-        var a = explorer.Run(ReadWriteSync, GenericPager.Instance, 17, strategy, null);
-        var b = explorer.Run(ReadWriteSync, GenericPager.Instance, 17, strategy, null);
+        var a = explorer.Run(_readWriteSync, GenericPager.Instance, 17, strategy, null);
+        var b = explorer.Run(_readWriteSync, GenericPager.Instance, 17, strategy, null);
         Assert.Null(a.Violation);
         Assert.Equal(a.TraceHash, b.TraceHash);
         Assert.Equal(a.Steps, b.Steps);
@@ -29,7 +29,7 @@ public sealed class ExplorerReplayTests(ITestOutputHelper output)
     public void Run_DifferentSeeds_DifferentSchedules()
     {
         var explorer = new Explorer();
-        var hashes = Enumerable.Range(1, 20).Select(s => explorer.Run(ReadWriteSync, GenericPager.Instance, s, ExplorationStrategy.Random, null).TraceHash).Distinct().Count();
+        var hashes = Enumerable.Range(1, 20).Select(s => explorer.Run(_readWriteSync, GenericPager.Instance, s, ExplorationStrategy.Random, null).TraceHash).Distinct().Count();
         Assert.True(hashes >= 15, $"only {hashes} distinct schedules in 20 seeds");
     }
 
@@ -38,8 +38,8 @@ public sealed class ExplorerReplayTests(ITestOutputHelper output)
     {
         var mutant = Mutant("ok-without-valid-bits");
         var explorer = new Explorer();
-        var found = explorer.Explore(ReadWriteSync, mutant.Create, ExplorationStrategy.Random, 100).Violation!;
-        var again = explorer.Run(ReadWriteSync, mutant.Create(), found.Seed, ExplorationStrategy.Random, null);
+        var found = explorer.Explore(_readWriteSync, mutant.Create, ExplorationStrategy.Random, 100).Violation!;
+        var again = explorer.Run(_readWriteSync, mutant.Create(), found.Seed, ExplorationStrategy.Random, null);
         Assert.NotNull(again.Violation);
         Assert.Equal(found.Violation!.Rule, again.Violation.Rule);
         Assert.Equal(found.Violation.Step, again.Violation.Step);
@@ -51,8 +51,8 @@ public sealed class ExplorerReplayTests(ITestOutputHelper output)
     public void Run_ScriptOfRecordedChoices_ReproducesTheRun()
     {
         var explorer = new Explorer();
-        var original = explorer.Run(ReadWriteSync, GenericPager.Instance, 5, ExplorationStrategy.Random, null);
-        var replay = explorer.Run(ReadWriteSync, GenericPager.Instance, 999, ExplorationStrategy.Random, original.Choices);
+        var original = explorer.Run(_readWriteSync, GenericPager.Instance, 5, ExplorationStrategy.Random, null);
+        var replay = explorer.Run(_readWriteSync, GenericPager.Instance, 999, ExplorationStrategy.Random, original.Choices);
         Assert.Equal(original.TraceHash, replay.TraceHash);
         Assert.Equal(original.Choices, replay.Choices);
     }
@@ -73,7 +73,7 @@ public sealed class ExplorerReplayTests(ITestOutputHelper output)
     public void Run_EmptyScript_AlwaysTakesFirstCandidate()
     {
         var explorer = new Explorer();
-        var run = explorer.Run(ReadWriteSync, GenericPager.Instance, 1, ExplorationStrategy.Random, []);
+        var run = explorer.Run(_readWriteSync, GenericPager.Instance, 1, ExplorationStrategy.Random, []);
         Assert.Null(run.Violation);
         Assert.All(run.Choices, c => Assert.Equal(0, c));
     }
@@ -82,7 +82,7 @@ public sealed class ExplorerReplayTests(ITestOutputHelper output)
     public void Run_ScriptIndexTooLarge_IsClampedToLastCandidate()
     {
         var explorer = new Explorer();
-        var run = explorer.Run(ReadWriteSync, GenericPager.Instance, 1, ExplorationStrategy.Random, Enumerable.Repeat(1_000, 30).ToArray());
+        var run = explorer.Run(_readWriteSync, GenericPager.Instance, 1, ExplorationStrategy.Random, Enumerable.Repeat(1_000, 30).ToArray());
         for (var i = 0; i < 30; i++)
         {
             Assert.Equal(run.Counts[i] - 1, run.Choices[i]);
@@ -93,7 +93,7 @@ public sealed class ExplorerReplayTests(ITestOutputHelper output)
     public void Run_Violation_CarriesRuleSeedStrategyStepAndTrace()
     {
         var mutant = Mutant("short-rtvals");
-        var found = new Explorer().Explore(ReadWriteSync, mutant.Create, ExplorationStrategy.Pct, 200).Violation!.Violation!;
+        var found = new Explorer().Explore(_readWriteSync, mutant.Create, ExplorationStrategy.Pct, 200).Violation!.Violation!;
         Assert.Equal(23, found.Rule);
         Assert.Equal("pct", found.Strategy);
         Assert.Equal(found.Step, found.Trace.Count);
@@ -133,7 +133,7 @@ public sealed class ExplorerReplayTests(ITestOutputHelper output)
     [Fact]
     public void Explore_ExhaustiveBudgetSmallerThanSpace_StopsAtBudget()
     {
-        var result = new Explorer().Explore(ReadWriteSync, () => GenericPager.Instance, ExplorationStrategy.Exhaustive, 25);
+        var result = new Explorer().Explore(_readWriteSync, () => GenericPager.Instance, ExplorationStrategy.Exhaustive, 25);
         Assert.Equal(25, result.Runs);
         Assert.Equal(25, result.DistinctTraces);
     }
@@ -171,7 +171,7 @@ public sealed class ExplorerReplayTests(ITestOutputHelper output)
     [Fact]
     public void Run_MaxStepsTooSmall_ReportsLivelock()
     {
-        var run = new Explorer { MaxSteps = 10 }.Run(ReadWriteSync, GenericPager.Instance, 1, ExplorationStrategy.Random, null);
+        var run = new Explorer { MaxSteps = 10 }.Run(_readWriteSync, GenericPager.Instance, 1, ExplorationStrategy.Random, null);
         Assert.Equal(7, run.Violation?.Rule);
         Assert.Contains("did not finish within 10 steps", run.Violation!.Description, StringComparison.Ordinal);
     }

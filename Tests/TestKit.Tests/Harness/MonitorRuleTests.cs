@@ -8,8 +8,8 @@ namespace ActorPager.TestKit.Tests.Harness;
 /// <summary>Each monitor rule fires on a hand-made pager that breaks exactly that rule, and stays quiet for the honest pager.</summary>
 public sealed class MonitorRuleTests(ITestOutputHelper output)
 {
-    private static readonly Scenario ReadWriteSync = ConformanceScenarios.Named("read-write-sync");
-    private static readonly Scenario AsyncClean = ConformanceScenarios.Named("async-clean");
+    private static readonly Scenario _readWriteSync = ConformanceScenarios.Named("read-write-sync");
+    private static readonly Scenario _asyncClean = ConformanceScenarios.Named("async-clean");
 
     private Violation AssertBroken(int rule, Scenario scenario, Func<IPager> pager, int runs = 300)
     {
@@ -30,7 +30,7 @@ public sealed class MonitorRuleTests(ITestOutputHelper output)
     [Fact]
     public void Monitor_UnbusyNeighbourWithoutQueueing_BreaksRule9()
     {
-        AssertBroken(9, ReadWriteSync, () => HandMadePagers.Rewrite("no-queue", getReply: (_, r) =>
+        AssertBroken(9, _readWriteSync, () => HandMadePagers.Rewrite("no-queue", getReply: (_, r) =>
             r with { Ops = r.Ops.Where(op => op.Kind != PageOpKind.ActivateIfWanted).ToArray() }));
     }
 
@@ -58,7 +58,7 @@ public sealed class MonitorRuleTests(ITestOutputHelper output)
     [Fact]
     public void Monitor_ValidBitsPastEof_BreaksRule19()
     {
-        AssertBroken(19, ReadWriteSync, () => HandMadePagers.Rewrite("valid-past-eof", getReply: (_, r) =>
+        AssertBroken(19, _readWriteSync, () => HandMadePagers.Rewrite("valid-past-eof", getReply: (_, r) =>
             r with { Ops = r.Ops.Select(op => op.Kind == PageOpKind.SetValidClean ? op with { Kind = PageOpKind.SetValid, Mask = 0xff } : op).ToArray() }));
     }
 
@@ -104,7 +104,7 @@ public sealed class MonitorRuleTests(ITestOutputHelper output)
     [Fact]
     public void Monitor_UndirtyAfterFailedAsyncWrite_BreaksRule29()
     {
-        AssertBroken(29, AsyncClean, () => HandMadePagers.Rewrite("undirty-failed", completion: (_, _, c) =>
+        AssertBroken(29, _asyncClean, () => HandMadePagers.Rewrite("undirty-failed", completion: (_, _, c) =>
             c with { Ops = c.Ops.Select(op => op.Kind == PageOpKind.Redirty ? op with { Kind = PageOpKind.Undirty } : op).ToArray() }), runs: 500);
     }
 
@@ -121,7 +121,7 @@ public sealed class MonitorRuleTests(ITestOutputHelper output)
     [Fact]
     public void Monitor_SecondCompletion_BreaksRule33()
     {
-        AssertBroken(33, AsyncClean, () => HandMadePagers.Rewrite("complete-twice", completion: (_, call, c) =>
+        AssertBroken(33, _asyncClean, () => HandMadePagers.Rewrite("complete-twice", completion: (_, call, c) =>
         {
             call.Requester.Tell(c, call.Vnode);
             return c;
@@ -131,7 +131,7 @@ public sealed class MonitorRuleTests(ITestOutputHelper output)
     [Fact]
     public void Monitor_CompletionFinishesTooFewPages_BreaksRule33()
     {
-        AssertBroken(33, AsyncClean, () => HandMadePagers.Rewrite("complete-short", completion: (_, _, c) =>
+        AssertBroken(33, _asyncClean, () => HandMadePagers.Rewrite("complete-short", completion: (_, _, c) =>
         {
             var last = c.Ops[^1].PIndex;
             return c with { Ops = c.Ops.Where(op => !(op.PIndex == last && op.Kind == PageOpKind.Unbusy)).ToArray() };
@@ -141,21 +141,21 @@ public sealed class MonitorRuleTests(ITestOutputHelper output)
     [Fact]
     public void Monitor_NeverComplete_BreaksRule33AtTheEnd()
     {
-        var v = AssertBroken(33, AsyncClean, () => HandMadePagers.Rewrite("never-complete", completion: (_, _, _) => null));
+        var v = AssertBroken(33, _asyncClean, () => HandMadePagers.Rewrite("never-complete", completion: (_, _, _) => null));
         Assert.Contains("Pend", v.Description, StringComparison.Ordinal);
     }
 
     [Fact]
     public void Monitor_UnbusyBeforeUndirty_BreaksRule34()
     {
-        AssertBroken(34, AsyncClean, () => HandMadePagers.Rewrite("unbusy-first", completion: (_, _, c) =>
+        AssertBroken(34, _asyncClean, () => HandMadePagers.Rewrite("unbusy-first", completion: (_, _, c) =>
             c with { Ops = [.. c.Ops.Where(op => op.Kind == PageOpKind.Unbusy), .. c.Ops.Where(op => op.Kind != PageOpKind.Unbusy)] }));
     }
 
     [Fact]
     public void Monitor_ReleasesTooMuchPip_BreaksRule35()
     {
-        AssertBroken(35, AsyncClean, () => HandMadePagers.Rewrite("pip-plus-one", completion: (_, _, c) => c with { PipRelease = c.PipRelease + 1 }));
+        AssertBroken(35, _asyncClean, () => HandMadePagers.Rewrite("pip-plus-one", completion: (_, _, c) => c with { PipRelease = c.PipRelease + 1 }));
     }
 
     [Fact]

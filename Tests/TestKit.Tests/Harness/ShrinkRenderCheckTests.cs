@@ -10,8 +10,8 @@ namespace ActorPager.TestKit.Tests.Harness;
 /// <summary>The shrinker, the text and HTML renderers, and what <c>actorpager check</c> runs.</summary>
 public sealed partial class ShrinkRenderCheckTests(ITestOutputHelper output)
 {
-    private static readonly XNamespace Svg = "http://www.w3.org/2000/svg";
-    private static readonly Scenario ReadWriteSync = ConformanceScenarios.Named("read-write-sync");
+    private static readonly XNamespace _svg = "http://www.w3.org/2000/svg";
+    private static readonly Scenario _readWriteSync = ConformanceScenarios.Named("read-write-sync");
 
     private static Mutants.Mutant Mutant(string name) => Mutants.All.Single(m => m.Name == name);
 
@@ -45,10 +45,10 @@ public sealed partial class ShrinkRenderCheckTests(ITestOutputHelper output)
     [Fact]
     public void Shrink_ShrunkRun_ReplaysToTheSameViolation()
     {
-        var failing = FindViolation(ReadWriteSync, "short-rtvals");
+        var failing = FindViolation(_readWriteSync, "short-rtvals");
         var explorer = new Explorer();
-        var shrunk = new Shrinker(explorer).Shrink(ReadWriteSync, Mutant("short-rtvals").Create, failing);
-        var replay = explorer.Run(ReadWriteSync, Mutant("short-rtvals").Create(), shrunk.Seed, ExplorationStrategy.Random, shrunk.Choices);
+        var shrunk = new Shrinker(explorer).Shrink(_readWriteSync, Mutant("short-rtvals").Create, failing);
+        var replay = explorer.Run(_readWriteSync, Mutant("short-rtvals").Create(), shrunk.Seed, ExplorationStrategy.Random, shrunk.Choices);
         Assert.Equal(shrunk.TraceHash, replay.TraceHash);
         Assert.Equal(shrunk.Violation!.Rule, replay.Violation!.Rule);
     }
@@ -62,7 +62,7 @@ public sealed partial class ShrinkRenderCheckTests(ITestOutputHelper output)
         RunResult? failing = null;
         for (var seed = 1; seed <= 400 && failing is null; seed++)
         {
-            var run = explorer.Run(ReadWriteSync, mutant.Create(), seed, ExplorationStrategy.Random, null);
+            var run = explorer.Run(_readWriteSync, mutant.Create(), seed, ExplorationStrategy.Random, null);
             if (run.Violation is { Rule: 15 } v && HasFault(v))
             {
                 failing = run;
@@ -70,7 +70,7 @@ public sealed partial class ShrinkRenderCheckTests(ITestOutputHelper output)
         }
 
         Assert.NotNull(failing);
-        var shrunk = new Shrinker(explorer).Shrink(ReadWriteSync, mutant.Create, failing);
+        var shrunk = new Shrinker(explorer).Shrink(_readWriteSync, mutant.Create, failing);
         Assert.Equal(15, shrunk.Violation!.Rule);
         Assert.False(HasFault(shrunk.Violation), TraceRenderer.ToText(shrunk.Violation));
     }
@@ -88,22 +88,22 @@ public sealed partial class ShrinkRenderCheckTests(ITestOutputHelper output)
     [Fact]
     public void Shrink_NoAttemptsAllowed_ReturnsTheInput()
     {
-        var failing = FindViolation(ReadWriteSync, "ok-without-valid-bits");
-        var shrunk = new Shrinker(new Explorer()) { MaxAttempts = 0 }.Shrink(ReadWriteSync, Mutant("ok-without-valid-bits").Create, failing);
+        var failing = FindViolation(_readWriteSync, "ok-without-valid-bits");
+        var shrunk = new Shrinker(new Explorer()) { MaxAttempts = 0 }.Shrink(_readWriteSync, Mutant("ok-without-valid-bits").Create, failing);
         Assert.Same(failing, shrunk);
     }
 
     [Fact]
     public void Shrink_RunWithoutViolation_Throws()
     {
-        var clean = new Explorer().Run(ReadWriteSync, GenericPager.Instance, 1, ExplorationStrategy.Random, null);
-        Assert.Throws<ArgumentException>(() => new Shrinker(new Explorer()).Shrink(ReadWriteSync, () => GenericPager.Instance, clean));
+        var clean = new Explorer().Run(_readWriteSync, GenericPager.Instance, 1, ExplorationStrategy.Random, null);
+        Assert.Throws<ArgumentException>(() => new Shrinker(new Explorer()).Shrink(_readWriteSync, () => GenericPager.Instance, clean));
     }
 
     [Fact]
     public void ToText_Violation_HeaderThenOneMarkedLine()
     {
-        var v = FindViolation(ReadWriteSync, "ok-without-valid-bits").Violation!;
+        var v = FindViolation(_readWriteSync, "ok-without-valid-bits").Violation!;
         var lines = TraceRenderer.ToText(v).Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(v.ToString(), lines[0]);
         Assert.Equal(v.Trace.Count + 1, lines.Length);
@@ -116,12 +116,12 @@ public sealed partial class ShrinkRenderCheckTests(ITestOutputHelper output)
     [Fact]
     public void ToHtml_Violation_IsWellFormedXhtmlWithTitleAndViolation()
     {
-        var v = FindViolation(ReadWriteSync, "ok-without-valid-bits").Violation!;
+        var v = FindViolation(_readWriteSync, "ok-without-valid-bits").Violation!;
         var doc = ParseHtml(TraceRenderer.ToHtml(v, "generic <&> \"title\""));
         XNamespace h = "http://www.w3.org/1999/xhtml";
         Assert.Equal("generic <&> \"title\"", doc.Root!.Element(h + "head")!.Element(h + "title")!.Value);
         Assert.Equal(v.ToString(), doc.Descendants(h + "p").Single(p => (string?)p.Attribute("class") == "violation").Value);
-        Assert.Single(doc.Descendants(Svg + "svg"));
+        Assert.Single(doc.Descendants(_svg + "svg"));
     }
 
     [Fact]
@@ -129,35 +129,35 @@ public sealed partial class ShrinkRenderCheckTests(ITestOutputHelper output)
     {
         var v = FindViolation(ConformanceScenarios.Named("async-clean"), "pend-without-pip-release").Violation!;
         var doc = ParseHtml(TraceRenderer.ToHtml(v, "t"));
-        var lanes = doc.Descendants(Svg + "line").Where(l => (string?)l.Attribute("class") == "lane").Count();
-        var heads = doc.Descendants(Svg + "text").Where(t => (string?)t.Attribute("class") == "head").Select(t => t.Value).ToList();
+        var lanes = doc.Descendants(_svg + "line").Where(l => (string?)l.Attribute("class") == "lane").Count();
+        var heads = doc.Descendants(_svg + "text").Where(t => (string?)t.Attribute("class") == "head").Select(t => t.Value).ToList();
         Assert.Equal(lanes, heads.Count);
         Assert.Equal(heads.Count, heads.Distinct().Count());
         Assert.Contains("disk", heads);
         Assert.Contains(heads, l => l.EndsWith("object-1", StringComparison.Ordinal));
 
         // Each delivery is a line (an arrow between lanes) or a circle (a self-delivery), with a label.
-        var marks = doc.Descendants(Svg + "line").Count(l => (string?)l.Attribute("class") != "lane") + doc.Descendants(Svg + "circle").Count();
+        var marks = doc.Descendants(_svg + "line").Count(l => (string?)l.Attribute("class") != "lane") + doc.Descendants(_svg + "circle").Count();
         Assert.Equal(v.Trace.Count, marks);
-        var labels = doc.Descendants(Svg + "text").Where(t => ((string?)t.Attribute("class"))?.StartsWith("label", StringComparison.Ordinal) == true).ToList();
+        var labels = doc.Descendants(_svg + "text").Where(t => ((string?)t.Attribute("class"))?.StartsWith("label", StringComparison.Ordinal) == true).ToList();
         Assert.Equal(v.Trace.Count, labels.Count);
     }
 
     [Fact]
     public void ToHtml_Violation_MarksOnlyTheViolatingStepBad()
     {
-        var v = FindViolation(ReadWriteSync, "short-rtvals").Violation!;
+        var v = FindViolation(_readWriteSync, "short-rtvals").Violation!;
         var doc = ParseHtml(TraceRenderer.ToHtml(v, "t"));
         var bad = doc.Descendants().Where(e => ((string?)e.Attribute("class"))?.Split(' ').Contains("bad") == true).ToList();
         Assert.NotEmpty(bad);
-        var label = Assert.Single(bad, e => e.Name == Svg + "text");
+        var label = Assert.Single(bad, e => e.Name == _svg + "text");
         Assert.StartsWith($"{v.Step - 1}: ", label.Value, StringComparison.Ordinal);
     }
 
     [Fact]
     public void ToHtml_Violation_NoExternalResources()
     {
-        var v = FindViolation(ReadWriteSync, "short-rtvals").Violation!;
+        var v = FindViolation(_readWriteSync, "short-rtvals").Violation!;
         var html = TraceRenderer.ToHtml(v, "t");
         Assert.DoesNotContain("src=", html, StringComparison.Ordinal);
         Assert.DoesNotContain("href=", html, StringComparison.Ordinal);

@@ -31,7 +31,7 @@ public sealed record Delivery(long Step, DeliveryKind Kind, string Recipient, st
         Kind switch
         {
             DeliveryKind.Timer => $"{Step,6} timer   {Recipient} {Message}",
-            DeliveryKind.External => $"{Step,6} event   {Recipient} {Message}",
+            DeliveryKind.External => Message == Recipient ? $"{Step,6} event   {Recipient}" : $"{Step,6} event   {Recipient} {Message}",
             _ => $"{Step,6} {(Kind == DeliveryKind.System ? "system" : "user  ")}  {Sender ?? "-"} -> {Recipient}: {Message}",
         };
 }

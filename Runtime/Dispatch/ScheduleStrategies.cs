@@ -77,6 +77,9 @@ public sealed class PctStrategy : IScheduleStrategy
     /// <inheritdoc />
     public string Name => "pct";
 
+    /// <summary>The steps at which the running candidate drops to the lowest priority (<c>depth − 1</c> of them, below <c>maxSteps</c>).</summary>
+    public IReadOnlyCollection<long> ChangePoints => _changePoints;
+
     /// <inheritdoc />
     public int Choose(IReadOnlyList<ScheduleCandidate> candidates, long step)
     {

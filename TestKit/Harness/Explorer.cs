@@ -48,8 +48,18 @@ public sealed class Explorer
     /// <summary>Steps after which a run is reported as not finishing.</summary>
     public long MaxSteps { get; init; } = 20_000;
 
+    /// <summary>Called after every run of <see cref="Explore"/> (progress reports; tests that collect every schedule).</summary>
+    public Action<RunResult>? RunCompleted { get; init; }
+
     /// <summary>The depth PCT targets.</summary>
     public int PctDepth { get; init; } = 3;
+
+    /// <summary>
+    /// The run length, in steps, over which PCT spreads its change points. It must be near a
+    /// run's real length: change points past the end of a run never fire, and PCT then degrades
+    /// to fixed priorities. The conformance scenarios take 40-120 steps.
+    /// </summary>
+    public int PctRunLength { get; init; } = 100;
 
     /// <summary>Explores <paramref name="scenario"/> with pagers made by <paramref name="pager"/> for <paramref name="runs"/> seeds from <paramref name="firstSeed"/>; stops at the first violation.</summary>
     public ExplorationResult Explore(Scenario scenario, Func<IPager> pager, ExplorationStrategy strategy, int runs, long firstSeed = 1)
@@ -67,6 +77,7 @@ public sealed class Explorer
         {
             var seed = firstSeed + i;
             var result = Run(scenario, pager(), seed, strategy, null);
+            RunCompleted?.Invoke(result);
             hashes.Add(result.TraceHash);
             if (result.Violation is not null)
             {
@@ -82,9 +93,7 @@ public sealed class Explorer
     {
         ArgumentNullException.ThrowIfNull(scenario);
         ArgumentNullException.ThrowIfNull(pager);
-        var recorder = new RecordingStrategy(script is not null
-            ? new ScriptedStrategy(script)
-            : strategy == ExplorationStrategy.Pct ? new PctStrategy(seed, PctDepth, MaxSteps) : new RandomStrategy(seed));
+        var recorder = new RecordingStrategy(script is not null ? new ScriptedStrategy(script) : CreateStrategy(seed, strategy));
         var settings = new ActorSystemSettings
         {
             Dispatcher = DispatcherKind.Deterministic,
@@ -114,12 +123,7 @@ public sealed class Explorer
             if (e.Level >= LogLevel.Error && crash is null)
             {
                 crash = $"{e.Source}: {e.Message}";
-                // The actors name the rule they found broken as "(rule N)" in their error.
-                var match = System.Text.RegularExpressions.Regex.Match(e.Message, @"\(rule (\d+)\)");
-                if (match.Success && int.TryParse(match.Groups[1].Value, out var rule))
-                {
-                    crashRule = rule;
-                }
+                crashRule = RuleIn(e.Message);
             }
         });
 
@@ -185,10 +189,36 @@ public sealed class Explorer
         }
         catch (InvalidOperationException ex) when (ex.Message.Contains("(rule ", StringComparison.Ordinal))
         {
-            violation = Make(0, ex.Message);
+            violation = Make(RuleIn(ex.Message), ex.Message);
         }
 
         return new RunResult(seed, dispatcher.StepCount, dispatcher.Trace.Hash, violation, recorder.Choices, recorder.Counts);
+    }
+
+    /// <summary>The strategy for one seeded run (exhaustive runs are scripted and never come here).</summary>
+    internal IScheduleStrategy CreateStrategy(long seed, ExplorationStrategy strategy) =>
+        strategy == ExplorationStrategy.Pct ? new PctStrategy(seed, PctDepth, PctRunLength) : new RandomStrategy(seed);
+
+    /// <summary>
+    /// The rule an actor's error message cites, as "(rule 11)" or "(rule 33: exactly one
+    /// completion)"; 0 when it cites none.
+    /// </summary>
+    internal static int RuleIn(string message)
+    {
+        var at = message.IndexOf("(rule ", StringComparison.Ordinal);
+        if (at < 0)
+        {
+            return 0;
+        }
+
+        var digits = message.AsSpan(at + 6);
+        var length = 0;
+        while (length < digits.Length && char.IsAsciiDigit(digits[length]))
+        {
+            length++;
+        }
+
+        return length > 0 && int.TryParse(digits[..length], System.Globalization.CultureInfo.InvariantCulture, out var rule) ? rule : 0;
     }
 
     /// <summary>Who waits for whom when a run is stuck: the wait-for edges of objects and vnodes, and a cycle if there is one.</summary>
@@ -238,6 +268,12 @@ public sealed class Explorer
             }
         }
 
+        return DescribeWaitFor(edges);
+    }
+
+    /// <summary>The wait-for edges in words, led by a cycle when there is one.</summary>
+    internal static string DescribeWaitFor(List<(string From, string To, string Why)> edges)
+    {
         if (edges.Count == 0)
         {
             return "no actor reports waiting: a request was lost (sent to a stopped actor?)";
@@ -297,6 +333,7 @@ public sealed class Explorer
         for (var run = 0; run < maxRuns; run++)
         {
             var recorder = Run(scenario, pager(), run, ExplorationStrategy.Exhaustive, script);
+            RunCompleted?.Invoke(recorder);
             hashes.Add(recorder.TraceHash);
             if (recorder.Violation is not null)
             {

@@ -108,7 +108,7 @@ internal sealed class PagerMonitor
     }
 
     /// <summary>Rules 2, 3, 14 on a getpages as the vnode receives it.</summary>
-    private void OnGetPagesSent(VnodeProtocol.GetPages get, VnodeSnapshot vnode)
+    internal void OnGetPagesSent(VnodeProtocol.GetPages get, VnodeSnapshot vnode)
     {
         var obj = get.Object.Path.ToString();
         var eofPage = (vnode.Size + _pageSize - 1) / _pageSize;
@@ -395,7 +395,7 @@ internal sealed class PagerMonitor
     }
 
     /// <summary>Rules 1, 10, 47 and dirty ⊆ valid on a VM object's state.</summary>
-    private static void CheckObject(string path, VmObjectSnapshot state)
+    internal static void CheckObject(string path, VmObjectSnapshot state)
     {
         if (state.Pip < 0)
         {

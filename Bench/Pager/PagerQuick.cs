@@ -9,7 +9,7 @@ namespace ActorPager.Bench.Pager;
 /// <summary>
 /// Quick mode of the pager (issue 4 item 10): read faults on resident pages, a cold clustered
 /// sequential read, random 4 KiB reads, and the metadata a resident page costs; each against a
-/// peer measured in the same run (see docs/benchmarks-pager-storage.md for the definitions).
+/// peer measured in the same run (see docs/benchmarks.md for the definitions).
 /// </summary>
 internal static class PagerQuick
 {

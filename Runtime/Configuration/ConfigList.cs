@@ -80,25 +80,14 @@ public sealed class ConfigList : ConfigValue, IReadOnlyList<ConfigValue>
     }
 
     /// <summary>Recomputes the resolved flag and depth (see <see cref="ConfigObject.Reseal"/>).</summary>
-    internal void Reseal()
+    internal override void Reseal()
     {
         ConfigEquality.EnsureStack();
         _unresolved = 0;
         _depth = 1;
         foreach (var value in _items)
         {
-            switch (value)
-            {
-                case ConfigObject o:
-                    o.Reseal();
-                    break;
-                case ConfigList l:
-                    l.Reseal();
-                    break;
-                case UnresolvedValue u:
-                    u.Reseal();
-                    break;
-            }
+            value.Reseal();
 
             if (!value.IsResolved)
             {

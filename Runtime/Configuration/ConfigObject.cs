@@ -205,7 +205,7 @@ public sealed class ConfigObject : ConfigValue, IReadOnlyDictionary<string, Conf
     /// Recomputes the resolved flag and depth of this object and everything under it, for trees
     /// whose objects were changed after they were added to their parent.
     /// </summary>
-    internal void Reseal()
+    internal override void Reseal()
     {
         ConfigEquality.EnsureStack();
         _unresolved = 0;
@@ -213,18 +213,7 @@ public sealed class ConfigObject : ConfigValue, IReadOnlyDictionary<string, Conf
         for (var i = 0; i < _count; i++)
         {
             var value = _values[i];
-            switch (value)
-            {
-                case ConfigObject o:
-                    o.Reseal();
-                    break;
-                case ConfigList l:
-                    l.Reseal();
-                    break;
-                case UnresolvedValue u:
-                    u.Reseal();
-                    break;
-            }
+            value.Reseal();
 
             if (!value.IsResolved)
             {

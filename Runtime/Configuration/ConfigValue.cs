@@ -30,6 +30,11 @@ public abstract class ConfigValue : IEquatable<ConfigValue>
     /// <summary>Where the value was written.</summary>
     internal ConfigOrigin Origin { get; }
 
+    /// <summary>Recomputes the cached resolved flag and depth of this value and everything inside it (after in-place merges); scalars have nothing to do.</summary>
+    internal virtual void Reseal()
+    {
+    }
+
     /// <summary>False for substitutions, concatenations and merges waiting for <see cref="Config.Resolve"/>, and for containers holding them.</summary>
     internal virtual bool IsResolved => true;
 

@@ -58,25 +58,8 @@ internal sealed partial class HoconParser
             throw parser.Error(end, $"unexpected {end.Describe()} after the value");
         }
 
-        Reseal(value);
+        value.Reseal();
         return value;
-    }
-
-    /// <summary>Recomputes cached flags after in-place merges (see <see cref="ConfigObject.Reseal"/>).</summary>
-    internal static void Reseal(ConfigValue value)
-    {
-        switch (value)
-        {
-            case ConfigObject o:
-                o.Reseal();
-                break;
-            case ConfigList l:
-                l.Reseal();
-                break;
-            case UnresolvedValue u:
-                u.Reseal();
-                break;
-        }
     }
 
     private ConfigValue ParseRoot(bool allowArray)

@@ -13,24 +13,7 @@ internal abstract class UnresolvedValue(ConfigOrigin origin) : ConfigValue(origi
     internal override bool IsResolved => false;
 
     /// <summary>Reseals the containers inside (see <see cref="ConfigObject.Reseal"/>).</summary>
-    internal abstract void Reseal();
-
-    /// <summary>Reseals one child.</summary>
-    private protected static void ResealChild(ConfigValue value)
-    {
-        switch (value)
-        {
-            case ConfigObject o:
-                o.Reseal();
-                break;
-            case ConfigList l:
-                l.Reseal();
-                break;
-            case UnresolvedValue u:
-                u.Reseal();
-                break;
-        }
-    }
+    internal abstract override void Reseal();
 }
 
 /// <summary><c>${path}</c> or <c>${?path}</c>.</summary>
@@ -77,7 +60,7 @@ internal sealed class ConfigConcatenation(ConfigOrigin origin, List<ConfigValue>
     {
         foreach (var piece in Pieces)
         {
-            ResealChild(piece);
+            piece.Reseal();
         }
     }
 }
@@ -136,7 +119,7 @@ internal sealed class ConfigDelayedMerge : UnresolvedValue
     {
         foreach (var item in Items)
         {
-            ResealChild(item);
+            item.Reseal();
         }
     }
 

@@ -48,6 +48,9 @@ public sealed class Explorer
     /// <summary>Steps after which a run is reported as not finishing.</summary>
     public long MaxSteps { get; init; } = 20_000;
 
+    /// <summary>When nothing can run, timers due within this much virtual time fire; a run that would need a later one is reported as making no progress.</summary>
+    public TimeSpan TimerHorizon { get; init; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Called after every run of <see cref="Explore"/> (progress reports; tests that collect every schedule).</summary>
     public Action<RunResult>? RunCompleted { get; init; }
 
@@ -167,6 +170,15 @@ public sealed class Explorer
                     }
 
                     break;
+                }
+
+                if (dispatcher.IsIdle && dispatcher.Clock.NextDeadline is { } due && due - dispatcher.Clock.Elapsed <= TimerHorizon)
+                {
+                    // Timers (receive timeouts, retries) fire when nothing else can run, as on
+                    // virtual time; client time-outs lie beyond the horizon, so a stuck run is
+                    // reported as stuck instead of failing later with an Ask timeout.
+                    dispatcher.Step(advanceTime: true, timeLimit: due);
+                    continue;
                 }
 
                 if (dispatcher.IsIdle)

@@ -85,7 +85,17 @@ internal sealed class ServerProcess : IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         var exited = process.WaitForExitAsync();
-        var first = await Task.WhenAny(server._listening.Task, exited, Task.Delay(Patience));
+        Task first;
+        try
+        {
+            // Wait for the server's own signal (its "listening on" line) or its exit, bounded.
+            first = await Task.WhenAny(server._listening.Task, exited).WaitAsync(Patience);
+        }
+        catch (TimeoutException)
+        {
+            first = exited;
+        }
+
         if (first != server._listening.Task)
         {
             process.Kill(entireProcessTree: true);

@@ -55,7 +55,7 @@ public sealed partial class DirectoryStore : IVectoredPageStore
     {
         ct.ThrowIfCancellationRequested();
         StoreError? error = Checks.Range(file, offset, destination.Length);
-        return error is not null ? new(StoreResult.Failed(error)) : ReadCoreAsync(file, offset, destination, options.ReportHoles, ct);
+        return error is not null ? new(StoreResult.Failed(error)) : ReadVectorCoreAsync(file, offset, [destination], options.ReportHoles, ct);
     }
 
     /// <inheritdoc/>
@@ -74,8 +74,8 @@ public sealed partial class DirectoryStore : IVectoredPageStore
         }
 
         return durability == WriteDurability.Durable
-            ? new(Task.Run(() => WriteDurable(file, offset, source), CancellationToken.None))
-            : WriteBufferedAsync(file, offset, source, ct);
+            ? new(Task.Run(() => WriteVectorDurable(file, offset, [source], source.Length), CancellationToken.None))
+            : WriteVectorBufferedAsync(file, offset, [source], source.Length, ct);
     }
 
     /// <inheritdoc/>
@@ -120,105 +120,6 @@ public sealed partial class DirectoryStore : IVectoredPageStore
         ct.ThrowIfCancellationRequested();
         StoreError? error = FileNames.Check(file);
         return error is not null ? new(StoreResult.Failed(error)) : new(Task.Run(() => Flush(file), CancellationToken.None));
-    }
-
-    /// <summary>Reads through the cached handle; pread runs on the thread pool.</summary>
-    private async ValueTask<StoreResult> ReadCoreAsync(string file, long offset, Memory<byte> destination, bool reportHoles, CancellationToken ct)
-    {
-        OpenFile? open = null;
-        try
-        {
-            StoreError? error = Acquire(file, create: false, out open);
-            if (error is not null)
-            {
-                return StoreResult.Failed(error);
-            }
-
-            if (open is null)
-            {
-                destination.Span.Clear();
-                return StoreResult.Ok(0);
-            }
-
-            long size = RandomAccess.GetLength(open.Handle);
-            long inside = Checks.Inside(offset, destination.Length, size);
-            int done = 0;
-            while (done < inside)
-            {
-                int read = await RandomAccess.ReadAsync(open.Handle, destination[done..(int)inside], offset + done, ct).ConfigureAwait(false);
-                if (read == 0)
-                {
-                    break; // truncated meanwhile: the rest reads as zeros
-                }
-
-                done += read;
-            }
-
-            destination.Span[done..].Clear();
-            return reportHoles && inside > 0 && Posix.IsHole(open.Handle, offset, offset + inside)
-                ? StoreResult.Hole(inside)
-                : StoreResult.Ok(inside);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return StoreResult.Failed(StoreError.FromException($"read '{file}' at {offset}", e));
-        }
-        finally
-        {
-            Release(open);
-        }
-    }
-
-    /// <summary>A buffered write: pwrite on the thread pool, and the file is remembered as not yet synced.</summary>
-    private async ValueTask<StoreResult> WriteBufferedAsync(string file, long offset, ReadOnlyMemory<byte> source, CancellationToken ct)
-    {
-        OpenFile? open = null;
-        try
-        {
-            StoreError? error = Acquire(file, create: true, out open);
-            if (error is not null)
-            {
-                return StoreResult.Failed(error);
-            }
-
-            await RandomAccess.WriteAsync(open!.Handle, source, offset, ct).ConfigureAwait(false);
-            MarkUnsynced(file);
-            return StoreResult.Ok(source.Length);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return StoreResult.Failed(StoreError.FromException($"write '{file}' at {offset}", e));
-        }
-        finally
-        {
-            Release(open);
-        }
-    }
-
-    /// <summary>A durable write: pwrite, fsync, and fsync of directories the file's creation changed.</summary>
-    private StoreResult WriteDurable(string file, long offset, ReadOnlyMemory<byte> source)
-    {
-        OpenFile? open = null;
-        try
-        {
-            StoreError? error = Acquire(file, create: true, out open);
-            if (error is not null)
-            {
-                return StoreResult.Failed(error);
-            }
-
-            RandomAccess.Write(open!.Handle, source.Span, offset);
-            error = SyncAfterWrite(file, open);
-            return error is null ? StoreResult.Ok(source.Length) : StoreResult.Failed(error);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return StoreResult.Failed(StoreError.FromException($"durable write '{file}' at {offset}", e));
-        }
-        finally
-        {
-            Release(open);
-        }
     }
 
     /// <summary>ftruncate through the cached handle; the file is remembered as not yet synced.</summary>

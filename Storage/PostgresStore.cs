@@ -128,13 +128,7 @@ public sealed partial class PostgresStore : IPageStore
     public ValueTask<StoreResult> WriteAsync(string file, long offset, ReadOnlyMemory<byte> source, WriteDurability durability, CancellationToken ct = default)
     {
         ct.ThrowIfCancellationRequested();
-        StoreError? error = _disposed ? StoreError.Disposed : Checks.Range(file, offset, source.Length);
-        if (error is not null)
-        {
-            return new(StoreResult.Failed(error));
-        }
-
-        return source.IsEmpty ? new(StoreResult.Ok(0)) : _committer.Enqueue(new PendingWrite(PendingWriteKind.Write, file, offset, source, durability));
+        return _committer.Write(_disposed, file, offset, source, durability);
     }
 
     /// <inheritdoc/>
@@ -149,20 +143,14 @@ public sealed partial class PostgresStore : IPageStore
     public ValueTask<StoreResult> SetSizeAsync(string file, long size, CancellationToken ct = default)
     {
         ct.ThrowIfCancellationRequested();
-        StoreError? error = _disposed ? StoreError.Disposed : Checks.Size(file, size);
-        return error is not null
-            ? new(StoreResult.Failed(error))
-            : _committer.Enqueue(new PendingWrite(PendingWriteKind.SetSize, file, size, default, WriteDurability.Buffered));
+        return _committer.SetSize(_disposed, file, size);
     }
 
     /// <inheritdoc/>
     public ValueTask<StoreResult> FlushAsync(string file, CancellationToken ct = default)
     {
         ct.ThrowIfCancellationRequested();
-        StoreError? error = _disposed ? StoreError.Disposed : FileNames.Check(file);
-        return error is not null
-            ? new(StoreResult.Failed(error))
-            : _committer.Enqueue(new PendingWrite(PendingWriteKind.Flush, file, 0, default, WriteDurability.Durable));
+        return _committer.Flush(_disposed, file);
     }
 
     /// <summary>Commits every change already queued, then closes the pool.</summary>

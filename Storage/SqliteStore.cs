@@ -95,20 +95,14 @@ public sealed class SqliteStore : IVectoredPageStore
         }
 
         bool holes = options.ReportHoles;
-        return new(Task.Run(() => WithReader(r => r.Read(file, offset, destination.Span, holes), $"read '{file}' at {offset}"), CancellationToken.None));
+        return new(Task.Run(() => WithReader(r => r.ReadVector(file, offset, [destination], destination.Length, holes), $"read '{file}' at {offset}"), CancellationToken.None));
     }
 
     /// <inheritdoc/>
     public ValueTask<StoreResult> WriteAsync(string file, long offset, ReadOnlyMemory<byte> source, WriteDurability durability, CancellationToken ct = default)
     {
         ct.ThrowIfCancellationRequested();
-        StoreError? error = _disposed ? StoreError.Disposed : Checks.Range(file, offset, source.Length);
-        if (error is not null)
-        {
-            return new(StoreResult.Failed(error));
-        }
-
-        return source.IsEmpty ? new(StoreResult.Ok(0)) : _committer.Enqueue(new PendingWrite(PendingWriteKind.Write, file, offset, source, durability));
+        return _committer.Write(_disposed, file, offset, source, durability);
     }
 
     /// <inheritdoc/>
@@ -168,20 +162,14 @@ public sealed class SqliteStore : IVectoredPageStore
     public ValueTask<StoreResult> SetSizeAsync(string file, long size, CancellationToken ct = default)
     {
         ct.ThrowIfCancellationRequested();
-        StoreError? error = _disposed ? StoreError.Disposed : Checks.Size(file, size);
-        return error is not null
-            ? new(StoreResult.Failed(error))
-            : _committer.Enqueue(new PendingWrite(PendingWriteKind.SetSize, file, size, default, WriteDurability.Buffered));
+        return _committer.SetSize(_disposed, file, size);
     }
 
     /// <inheritdoc/>
     public ValueTask<StoreResult> FlushAsync(string file, CancellationToken ct = default)
     {
         ct.ThrowIfCancellationRequested();
-        StoreError? error = _disposed ? StoreError.Disposed : FileNames.Check(file);
-        return error is not null
-            ? new(StoreResult.Failed(error))
-            : _committer.Enqueue(new PendingWrite(PendingWriteKind.Flush, file, 0, default, WriteDurability.Durable));
+        return _committer.Flush(_disposed, file);
     }
 
     /// <summary>Commits every change already queued, then closes the connections.</summary>
@@ -516,50 +504,6 @@ public sealed class SqliteStore : IVectoredPageStore
             _size.Parameters.Add("$file", SqliteType.Text);
         }
 
-        /// <summary>Reads a range: zeros first, then every row found copied over them.</summary>
-        public StoreResult Read(string file, long offset, Span<byte> destination, bool reportHoles)
-        {
-            destination.Clear();
-            if (destination.IsEmpty)
-            {
-                return StoreResult.Ok(0);
-            }
-
-            _range.Parameters["$file"].Value = file;
-            _range.Parameters["$first"].Value = offset / _rowSize;
-            _range.Parameters["$last"].Value = (offset + destination.Length - 1) / _rowSize;
-            long size = 0;
-            int rows = 0;
-            using (SqliteDataReader reader = _range.ExecuteReader())
-            {
-                while (reader.Read())
-                {
-                    long idx = reader.GetInt64(0);
-                    if (idx < 0)
-                    {
-                        size = reader.GetInt64(2);
-                        continue;
-                    }
-
-                    rows++;
-                    long rowStart = idx * _rowSize;
-                    long from = Math.Max(rowStart, offset);
-                    long to = Math.Min(rowStart + _rowSize, offset + destination.Length);
-                    // GetFieldValue, not GetBytes: Microsoft.Data.Sqlite 10 over SQLitePCLRaw 3
-                    // crashes in native code when GetBytes/GetStream reads a column without a
-                    // source table (this UNION's), so each row costs one array here.
-                    byte[] stored = reader.GetFieldValue<byte[]>(1);
-                    int start = (int)(from - rowStart);
-                    int count = (int)Math.Min(to - from, Math.Max(0, stored.Length - start));
-                    stored.AsSpan(start, count).CopyTo(destination[(int)(from - offset)..]);
-                }
-            }
-
-            long inside = Checks.Inside(offset, destination.Length, size);
-            destination[(int)inside..].Clear();
-            return reportHoles && inside > 0 && rows == 0 ? StoreResult.Hole(inside) : StoreResult.Ok(inside);
-        }
-
         /// <summary>Reads a range into several buffers: zeros first, then every row found copied over them.</summary>
         public StoreResult ReadVector(string file, long offset, IReadOnlyList<Memory<byte>> destinations, int total, bool reportHoles)
         {
@@ -590,7 +534,9 @@ public sealed class SqliteStore : IVectoredPageStore
                     long from = Math.Max(rowStart, offset);
                     long to = Math.Min(rowStart + _rowSize, offset + total);
 
-                    // GetFieldValue, not GetBytes: see Read.
+                    // GetFieldValue, not GetBytes: Microsoft.Data.Sqlite 10 over SQLitePCLRaw 3
+                    // crashes in native code when GetBytes/GetStream reads a column without a
+                    // source table (this UNION's), so each row costs one array here.
                     byte[] stored = reader.GetFieldValue<byte[]>(1);
                     int start = (int)(from - rowStart);
                     int count = (int)Math.Min(to - from, Math.Max(0, stored.Length - start));

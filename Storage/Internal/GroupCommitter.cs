@@ -66,6 +66,32 @@ internal sealed class GroupCommitter : IAsyncDisposable
     public ValueTask<StoreResult> Enqueue(PendingWrite write) =>
         _queue.Writer.TryWrite(write) ? write.Task : new(StoreResult.Failed(StoreError.Disposed));
 
+    /// <summary>A store's WriteAsync: checks the name and range (nothing is queued for bad input), then queues the write.</summary>
+    public ValueTask<StoreResult> Write(bool disposed, string file, long offset, ReadOnlyMemory<byte> source, WriteDurability durability)
+    {
+        var error = disposed ? StoreError.Disposed : Checks.Range(file, offset, source.Length);
+        if (error is not null)
+        {
+            return new(StoreResult.Failed(error));
+        }
+
+        return source.IsEmpty ? new(StoreResult.Ok(0)) : Enqueue(new PendingWrite(PendingWriteKind.Write, file, offset, source, durability));
+    }
+
+    /// <summary>A store's SetSizeAsync: checks, then queues the size change.</summary>
+    public ValueTask<StoreResult> SetSize(bool disposed, string file, long size)
+    {
+        var error = disposed ? StoreError.Disposed : Checks.Size(file, size);
+        return error is not null ? new(StoreResult.Failed(error)) : Enqueue(new PendingWrite(PendingWriteKind.SetSize, file, size, default, WriteDurability.Buffered));
+    }
+
+    /// <summary>A store's FlushAsync: checks the name, then queues a durable flush.</summary>
+    public ValueTask<StoreResult> Flush(bool disposed, string file)
+    {
+        var error = disposed ? StoreError.Disposed : FileNames.Check(file);
+        return error is not null ? new(StoreResult.Failed(error)) : Enqueue(new PendingWrite(PendingWriteKind.Flush, file, 0, default, WriteDurability.Durable));
+    }
+
     /// <summary>Counts a retry of a transaction after a transient error.</summary>
     public void CountRetry()
     {

@@ -52,38 +52,8 @@ public sealed partial class Config
     private static TimeSpan ToDuration(ConfigValue value, string path)
     {
         const string Expected = "a duration such as 10ms or 5 seconds";
-        string numberText;
-        long factor;
-        string shown;
-        switch (value)
-        {
-            case ConfigNumber n:
-                numberText = n.Text;
-                factor = 1_000_000;
-                shown = n.Text;
-                break;
-            case ConfigString s:
-                shown = ConfigRenderer.Quote(s.Value);
-                var (number, unit) = SplitUnit(s.Value);
-                if (number.Length == 0)
-                {
-                    throw HoconException.At(s.Origin, path, $"expected {Expected}, got {shown}");
-                }
-
-                if (unit.Length == 0)
-                {
-                    factor = 1_000_000;
-                }
-                else if (!DurationUnits.TryGetValue(unit, out factor))
-                {
-                    throw HoconException.At(s.Origin, path, $"unknown duration unit '{unit}' in {shown}; use ns, us, ms, s, m, h or d (or a long name such as seconds; units are lowercase)");
-                }
-
-                numberText = number;
-                break;
-            default:
-                throw TypeError(value, path, Expected);
-        }
+        var (numberText, factor, shown) = SplitQuantity(value, path, Expected, "duration", DurationUnits, 1_000_000L,
+            "use ns, us, ms, s, m, h or d (or a long name such as seconds; units are lowercase)");
 
         if (long.TryParse(numberText, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var whole))
         {
@@ -113,38 +83,8 @@ public sealed partial class Config
     private static long ToBytes(ConfigValue value, string path)
     {
         const string Expected = "a size such as 4KiB";
-        string numberText;
-        BigInteger factor;
-        string shown;
-        switch (value)
-        {
-            case ConfigNumber n:
-                numberText = n.Text;
-                factor = 1;
-                shown = n.Text;
-                break;
-            case ConfigString s:
-                shown = ConfigRenderer.Quote(s.Value);
-                var (number, unit) = SplitUnit(s.Value);
-                if (number.Length == 0)
-                {
-                    throw HoconException.At(s.Origin, path, $"expected {Expected}, got {shown}");
-                }
-
-                if (unit.Length == 0)
-                {
-                    factor = 1;
-                }
-                else if (!SizeUnits.TryGetValue(unit, out factor))
-                {
-                    throw HoconException.At(s.Origin, path, $"unknown size unit '{unit}' in {shown}; use B, K/KiB, M/MiB, G/GiB, T/TiB (powers of 1024) or kB, MB, GB, TB (powers of 1000)");
-                }
-
-                numberText = number;
-                break;
-            default:
-                throw TypeError(value, path, Expected);
-        }
+        var (numberText, factor, shown) = SplitQuantity(value, path, Expected, "size", SizeUnits, BigInteger.One,
+            "use B, K/KiB, M/MiB, G/GiB, T/TiB (powers of 1024) or kB, MB, GB, TB (powers of 1000)");
 
         BigInteger bytes;
         if (long.TryParse(numberText, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var whole))
@@ -169,6 +109,38 @@ public sealed partial class Config
         return bytes >= long.MinValue && bytes <= long.MaxValue
             ? (long)bytes
             : throw HoconException.At(value.Origin, path, $"the size {shown} does not fit in 64 bits");
+    }
+
+    /// <summary>
+    /// The number part, the unit's factor and the value as shown in errors, for a duration or a
+    /// size: a bare number takes <paramref name="plainFactor"/>; a string is a number and an
+    /// optional unit from <paramref name="units"/>.
+    /// </summary>
+    private static (string Number, T Factor, string Shown) SplitQuantity<T>(ConfigValue value, string path, string expected, string kind, Dictionary<string, T> units, T plainFactor, string unitHelp)
+    {
+        switch (value)
+        {
+            case ConfigNumber n:
+                return (n.Text, plainFactor, n.Text);
+            case ConfigString s:
+                var shown = ConfigRenderer.Quote(s.Value);
+                var (number, unit) = SplitUnit(s.Value);
+                if (number.Length == 0)
+                {
+                    throw HoconException.At(s.Origin, path, $"expected {expected}, got {shown}");
+                }
+
+                if (unit.Length == 0)
+                {
+                    return (number, plainFactor, shown);
+                }
+
+                return units.TryGetValue(unit, out var factor)
+                    ? (number, factor, shown)
+                    : throw HoconException.At(s.Origin, path, $"unknown {kind} unit '{unit}' in {shown}; {unitHelp}");
+            default:
+                throw TypeError(value, path, expected);
+        }
     }
 
     /// <summary>Splits "  1.5 seconds " into ("1.5", "seconds"): the unit is the trailing letters.</summary>

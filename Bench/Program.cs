@@ -41,7 +41,7 @@ internal static class Program
 [AttributeUsage(AttributeTargets.Method)]
 internal sealed class QuickAreaAttribute(string name) : Attribute
 {
-    /// <summary>The area name given on the command line (<c>runtime</c>, <c>hocon</c>, ...).</summary>
+    /// <summary>The area name given on the command line (<c>runtime</c>, <c>pager</c>, ...).</summary>
     public string Name { get; } = name;
 }
 

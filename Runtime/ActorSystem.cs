@@ -99,12 +99,6 @@ public sealed class ActorSystem : IAsyncDisposable
         return new ActorSystem(name, settings ?? ActorSystemSettings.Default);
     }
 
-    /// <summary>Creates a system from HOCON: the settings under <c>actorpager</c> (see hocon/reference.conf).</summary>
-    /// <param name="name">The system name.</param>
-    /// <param name="config">A resolved configuration, e.g. <see cref="Configuration.ConfigurationFactory.Load(string?)"/>.</param>
-    /// <exception cref="Configuration.HoconException">A setting is missing or invalid; the message names its path and place.</exception>
-    public static ActorSystem Create(string name, Configuration.Config config) => Create(name, ActorSystemSettings.FromConfig(config));
-
     /// <summary>Creates a top-level actor under <c>/user</c>. Safe from any thread.</summary>
     /// <param name="props">The recipe.</param>
     /// <param name="name">A name unique among live top-level actors; null picks one.</param>

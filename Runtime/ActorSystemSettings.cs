@@ -23,9 +23,10 @@ public enum SchedulerKind
 /// <summary>
 /// How an <see cref="ActorSystem"/> is set up. The defaults suit production; hocon/reference.conf
 /// documents each setting under <c>actorpager.actor</c>, <c>actorpager.scheduler</c> and
-/// <c>actorpager.deterministic</c>.
+/// <c>actorpager.deterministic</c>, and <c>ActorPager.Actors.PagerConfiguration.Runtime</c> reads
+/// them from a loaded configuration.
 /// </summary>
-public sealed partial record ActorSystemSettings
+public sealed record ActorSystemSettings
 {
     /// <summary>The default settings.</summary>
     public static ActorSystemSettings Default { get; } = new();

@@ -1,55 +1,61 @@
-using ActorPager.Runtime.Configuration;
+using ActorPager.Runtime;
 using ActorPager.Storage;
 
 namespace ActorPager.Actors;
 
-/// <summary>Reads <c>actorpager.vm</c> and <c>actorpager.storage</c> (hocon/reference.conf) into <see cref="PagerOptions"/> and <see cref="StoreOptions"/>.</summary>
+/// <summary>
+/// Reads the settings of hocon/reference.conf into options: <c>actorpager.vm</c> into
+/// <see cref="PagerOptions"/>, <c>actorpager.storage</c> into <see cref="StoreOptions"/>, and
+/// <c>actorpager.actor</c>, <c>actorpager.scheduler</c>, <c>actorpager.deterministic</c> and
+/// <c>actorpager.log-level</c> into <see cref="ActorSystemSettings"/>.
+/// </summary>
 public static class PagerConfiguration
 {
     /// <summary>The VM settings under <c>actorpager.vm</c>.</summary>
-    /// <exception cref="HoconException">A setting is missing or has the wrong type; the message names its path.</exception>
+    /// <exception cref="ConfigException">A setting is missing or has the wrong type; the message names its file and path.</exception>
     /// <exception cref="ArgumentException">A setting is out of range; the message names it.</exception>
-    public static PagerOptions Pager(Config config)
+    public static PagerOptions Pager(LoadedConfig config)
     {
         ArgumentNullException.ThrowIfNull(config);
         const string Vm = "actorpager.vm";
         var options = new PagerOptions
         {
-            PageSize = checked((int)config.GetBytes($"{Vm}.page-size")),
-            PhysicalMemory = config.GetBytes($"{Vm}.physical-memory"),
+            PageSize = IntBytes(config, $"{Vm}.page-size"),
+            PhysicalMemory = config.GetByteSize($"{Vm}.physical-memory"),
             ClusterMax = config.GetInt($"{Vm}.cluster-max"),
             ReadBehind = config.GetInt($"{Vm}.read-behind"),
             ReadAhead = config.GetInt($"{Vm}.read-ahead"),
             SequentialWindow = config.GetInt($"{Vm}.sequential-window"),
             FreeTarget = config.GetInt($"{Vm}.free-target"),
             FreeMin = config.GetInt($"{Vm}.free-min"),
-            DirtyAge = config.GetDuration($"{Vm}.dirty-age"),
-            DaemonInterval = config.GetDuration($"{Vm}.daemon-interval"),
+            DirtyAge = config.GetTimeSpan($"{Vm}.dirty-age"),
+            DaemonInterval = config.GetTimeSpan($"{Vm}.daemon-interval"),
             MaxVnodes = config.GetInt($"{Vm}.max-vnodes"),
         };
-        options.Validate();
+        try
+        {
+            options.Validate();
+        }
+        catch (ArgumentException e)
+        {
+            // Validate's messages start with the setting ("actorpager.vm.page-size: ..."); put
+            // the file (or variable) it came from in front.
+            var colon = e.Message.IndexOf(':', StringComparison.Ordinal);
+            var setting = colon > 0 ? e.Message[..colon] : Vm;
+            throw new ArgumentException($"{config.SourceOf(setting)}: {e.Message}", e);
+        }
+
         return options;
     }
 
     /// <summary>The store settings under <c>actorpager.storage</c>, for <see cref="PageStores.Create"/>.</summary>
-    /// <exception cref="HoconException">A setting is missing, has the wrong type or an unknown value; the message names its path.</exception>
-    public static StoreOptions Store(Config config)
+    /// <exception cref="ConfigException">A setting is missing, has the wrong type or an unknown value; the message names its file and path.</exception>
+    public static StoreOptions Store(LoadedConfig config)
     {
         ArgumentNullException.ThrowIfNull(config);
         const string S = "actorpager.storage";
-        var kind = config.GetString($"{S}.kind");
-        if (kind is not ("directory" or "sqlite" or "postgres" or "memory" or "simulated"))
-        {
-            throw new HoconException(null, 0, 0, $"{S}.kind", $"expected directory, sqlite, postgres, memory or simulated, got \"{kind}\"");
-        }
-
-        var synchronous = config.GetString($"{S}.sqlite.synchronous") switch
-        {
-            "normal" => SqliteSynchronous.Normal,
-            "full" => SqliteSynchronous.Full,
-            "extra" => SqliteSynchronous.Extra,
-            var other => throw new HoconException(null, 0, 0, $"{S}.sqlite.synchronous", $"expected normal, full or extra, got \"{other}\""),
-        };
+        var kind = Choose(config, $"{S}.kind", ("directory", "directory"), ("sqlite", "sqlite"), ("postgres", "postgres"), ("memory", "memory"), ("simulated", "simulated"));
+        var synchronous = Choose(config, $"{S}.sqlite.synchronous", ("normal", SqliteSynchronous.Normal), ("full", SqliteSynchronous.Full), ("extra", SqliteSynchronous.Extra));
         var connection = config.GetString($"{S}.postgres.connection-string");
         return new StoreOptions
         {
@@ -61,10 +67,68 @@ public static class PagerConfiguration
             PostgresConnectionString = string.IsNullOrEmpty(connection) ? null : connection,
             PostgresSchema = config.GetString($"{S}.postgres.schema"),
             RetryLimit = config.GetInt($"{S}.postgres.retry-limit"),
-            RetryBackoff = config.GetDuration($"{S}.postgres.retry-backoff"),
+            RetryBackoff = config.GetTimeSpan($"{S}.postgres.retry-backoff"),
             RowSize = config.GetInt($"{S}.row-size"),
-            GroupCommitWindow = config.GetDuration($"{S}.group-commit.window"),
+            GroupCommitWindow = config.GetTimeSpan($"{S}.group-commit.window"),
             GroupCommitMaxBatch = config.GetInt($"{S}.group-commit.max-batch"),
         };
+    }
+
+    /// <summary>
+    /// The actor runtime's settings: <c>actorpager.actor</c>, <c>actorpager.scheduler</c>,
+    /// <c>actorpager.deterministic</c> and <c>actorpager.log-level</c>, for
+    /// <see cref="ActorSystem.Create(string, ActorSystemSettings?)"/>.
+    /// </summary>
+    /// <exception cref="ConfigException">A setting is missing or has the wrong type or an unknown value; the message names its file and path.</exception>
+    public static ActorSystemSettings Runtime(LoadedConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        const string Actor = "actorpager.actor";
+        var capacity = config.GetInt($"{Actor}.default-mailbox.mailbox-capacity");
+        var overflow = Choose(config, $"{Actor}.default-mailbox.overflow", ("dead-letter", MailboxOverflow.DeadLetter), ("reject", MailboxOverflow.Reject));
+        return new ActorSystemSettings
+        {
+            Dispatcher = Choose(config, $"{Actor}.default-dispatcher.type", ("thread-pool", DispatcherKind.ThreadPool), ("deterministic", DispatcherKind.Deterministic)),
+            Throughput = Positive(config, $"{Actor}.default-dispatcher.throughput"),
+            DefaultMailbox = capacity < 0 ? MailboxOptions.Unbounded with { Overflow = overflow } : capacity == 0
+                ? throw config.Problem($"{Actor}.default-mailbox.mailbox-capacity", "expected -1 (unbounded) or a positive capacity, got 0")
+                : MailboxOptions.Bounded(capacity, overflow),
+            AskTimeout = config.GetTimeSpan($"{Actor}.ask-timeout"),
+            Scheduler = Choose(config, "actorpager.scheduler.type", ("real-time", SchedulerKind.RealTime), ("virtual", SchedulerKind.Virtual)),
+            SchedulerTick = config.GetTimeSpan("actorpager.scheduler.tick-duration"),
+            TicksPerWheel = Positive(config, "actorpager.scheduler.ticks-per-wheel"),
+            Seed = config.GetLong("actorpager.deterministic.seed"),
+            Strategy = Choose(config, "actorpager.deterministic.strategy", ("random", "random"), ("pct", "pct"), ("replay", "replay")),
+            PctDepth = Positive(config, "actorpager.deterministic.pct-depth"),
+            MaxSteps = config.GetLong("actorpager.deterministic.max-steps"),
+            LogLevel = Choose(config, "actorpager.log-level", ("debug", LogLevel.Debug), ("info", LogLevel.Info), ("warning", LogLevel.Warning), ("error", LogLevel.Error), ("off", LogLevel.Off)),
+        };
+    }
+
+    /// <summary>A size that must fit an int (the page size).</summary>
+    private static int IntBytes(LoadedConfig config, string path)
+    {
+        var value = config.GetByteSize(path);
+        return value is >= int.MinValue and <= int.MaxValue ? (int)value : throw config.Problem(path, $"expected a size below 2GiB, got {value} bytes");
+    }
+
+    private static int Positive(LoadedConfig config, string path)
+    {
+        var value = config.GetInt(path);
+        return value >= 1 ? value : throw config.Problem(path, $"expected a positive number, got {value}");
+    }
+
+    private static T Choose<T>(LoadedConfig config, string path, params (string Name, T Value)[] choices)
+    {
+        var text = config.GetString(path);
+        foreach (var (name, value) in choices)
+        {
+            if (string.Equals(name, text, StringComparison.Ordinal))
+            {
+                return value;
+            }
+        }
+
+        throw config.Problem(path, $"expected one of {string.Join(", ", choices.Select(c => c.Name))}, got \"{text}\"");
     }
 }

@@ -1,20 +1,21 @@
 using System.CommandLine;
-using ActorPager.Runtime.Configuration;
+using ActorPager.Actors;
+using ActorPager.Host.Configuration;
 
 namespace ActorPager.Host;
 
 /// <summary>
-/// <c>actorpager config FILE [--json]</c>: prints what a configuration file means. Without
-/// <c>--json</c>, the resolved configuration of FILE layered over reference.conf, as HOCON; with
-/// <c>--json</c>, the resolved tree of FILE alone, as JSON. A bad file exits with 1 and the
-/// error (file:line:column: path: problem) on stderr.
+/// <c>actorpager config FILE [--json]</c>: prints what a configuration file means, as Akka's
+/// HOCON reader reads it. Without <c>--json</c>, the resolved configuration of FILE layered over
+/// reference.conf, as HOCON; with <c>--json</c>, the resolved tree of FILE alone, as JSON. A bad
+/// file exits with 1 and the error (file[:line:column]: problem) on stderr.
 /// </summary>
 internal static class ConfigCommand
 {
     /// <summary>Builds the command.</summary>
     public static Command Create()
     {
-        var file = new Argument<FileInfo>("FILE") { Description = "The HOCON (.conf), JSON or .properties file to check." };
+        var file = new Argument<FileInfo>("FILE") { Description = "The HOCON (.conf) or JSON (.json) file to check." };
         var json = new Option<bool>("--json") { Description = "Print the resolved tree of FILE alone (without reference.conf) as JSON." };
         var command = new Command("config", "Print the resolved configuration of FILE layered over reference.conf.")
         {
@@ -34,19 +35,19 @@ internal static class ConfigCommand
     {
         try
         {
-            var config = Config.ParseFile(path);
+            var config = ConfigLoader.ParseFile(path);
             if (json)
             {
-                output.WriteLine(config.Resolve().ToJson(indented: true));
+                output.WriteLine(ConfigRenderer.ToJson(config.Root));
             }
             else
             {
-                output.Write(config.WithFallback(ConfigurationFactory.Reference()).Resolve().Render());
+                output.Write(ConfigRenderer.ToHocon(config.WithFallback(ConfigLoader.Reference()).Root));
             }
 
             return 0;
         }
-        catch (HoconException e)
+        catch (ConfigException e)
         {
             error.WriteLine(e.Message);
             return 1;

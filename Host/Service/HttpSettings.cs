@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
-using ActorPager.Runtime.Configuration;
+using ActorPager.Actors;
+using Akka.Configuration.Hocon;
 using Microsoft.Extensions.Configuration;
 
 namespace ActorPager.Host.Service;
@@ -36,21 +37,24 @@ internal sealed record HttpSettings
     public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Reads the settings from <paramref name="configuration"/>; missing keys keep their defaults.</summary>
-    /// <exception cref="HoconException">A value cannot be read; the message names its key.</exception>
-    public static HttpSettings From(IConfiguration configuration)
+    /// <param name="configuration">The host's configuration.</param>
+    /// <param name="sourceOf">Names where a setting came from (a file, a variable), for messages; null leaves it out.</param>
+    /// <exception cref="ConfigException">A value cannot be read; the message names its source and key.</exception>
+    public static HttpSettings From(IConfiguration configuration, Func<string, string>? sourceOf = null)
     {
         var section = configuration.GetSection(Section);
         var defaults = new HttpSettings();
+        var reader = new UnitReader(section, sourceOf);
         return new HttpSettings
         {
             Listen = section["listen"] ?? defaults.Listen,
             Token = section["token"] ?? defaults.Token,
-            MaxBodySize = Bytes(section, "max-body-size") ?? defaults.MaxBodySize,
-            MaxReadLength = Bytes(section, "max-read-length") ?? defaults.MaxReadLength,
-            MaxPageStates = (int?)Number(section, "max-page-states") ?? defaults.MaxPageStates,
-            MaxFileSize = Bytes(section, "max-file-size") ?? defaults.MaxFileSize,
+            MaxBodySize = reader.Bytes("max-body-size") ?? defaults.MaxBodySize,
+            MaxReadLength = reader.Bytes("max-read-length") ?? defaults.MaxReadLength,
+            MaxPageStates = (int?)reader.Number("max-page-states") ?? defaults.MaxPageStates,
+            MaxFileSize = reader.Bytes("max-file-size") ?? defaults.MaxFileSize,
             Mount = section["mount"] ?? defaults.Mount,
-            ShutdownTimeout = Duration(section, "shutdown-timeout") ?? defaults.ShutdownTimeout,
+            ShutdownTimeout = reader.Duration("shutdown-timeout") ?? defaults.ShutdownTimeout,
         };
     }
 
@@ -81,28 +85,34 @@ internal sealed record HttpSettings
             : throw new FormatException($"--listen / actorpager.http.listen: \"{host}\" is not an IP address (or localhost)");
     }
 
-    private static long? Bytes(IConfiguration section, string key) => Read(section, key, c => c.GetBytes("v"));
-
-    private static long? Number(IConfiguration section, string key) => Read(section, key, c => c.GetLong("v"));
-
-    private static TimeSpan? Duration(IConfiguration section, string key) => Read(section, key, c => c.GetDuration("v"));
-
-    /// <summary>Reads one value with HOCON's units (4KiB, 30s), whichever source it came from; an error names the setting.</summary>
-    private static T? Read<T>(IConfiguration section, string key, Func<Config, T> get)
-        where T : struct
+    /// <summary>Reads values with HOCON's units (4KiB, 30s) through Akka's getters, whichever source they came from; an error names the setting.</summary>
+    private sealed class UnitReader(IConfiguration section, Func<string, string>? sourceOf)
     {
-        if (section[key] is not { Length: > 0 } text)
-        {
-            return null;
-        }
+        public long? Bytes(string key) => Read(key, "a size such as 16MiB", v => v.GetByteSize() ?? throw new FormatException("the value is empty"));
 
-        try
+        public long? Number(string key) => Read(key, "a whole number", v => v.GetLong());
+
+        public TimeSpan? Duration(string key) => Read(key, "a duration such as 30s", v => v.GetTimeSpan(allowInfinite: false));
+
+        private T? Read<T>(string key, string expected, Func<HoconValue, T> get)
+            where T : struct
         {
-            return get(Config.ParseString("v = \"" + text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\""));
-        }
-        catch (HoconException e)
-        {
-            throw new HoconException(null, 0, 0, $"actorpager.http.{key}", e.Problem);
+            if (section[key] is not { Length: > 0 } text)
+            {
+                return null;
+            }
+
+            var value = new HoconValue();
+            value.AppendValue(new HoconLiteral { Value = text });
+            try
+            {
+                return get(value);
+            }
+            catch (Exception e) when (e is FormatException or OverflowException or ArgumentException)
+            {
+                var path = $"actorpager.http.{key}";
+                throw new ConfigException(sourceOf?.Invoke(path), path, $"expected {expected}, got \"{text}\" ({e.Message})", e);
+            }
         }
     }
 }

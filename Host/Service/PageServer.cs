@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
 using ActorPager.Actors;
+using ActorPager.Host.Configuration;
 using ActorPager.Runtime;
-using ActorPager.Runtime.Configuration;
 using ActorPager.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -64,18 +64,18 @@ internal sealed class PageServer : IAsyncDisposable
     public static PageServer Create(ServeOptions options, TextWriter log)
     {
         ArgumentNullException.ThrowIfNull(options);
-        Config hocon;
+        LoadedConfig hocon;
         try
         {
-            hocon = ConfigurationFactory.Load(options.ConfigFile);
+            hocon = ConfigLoader.Load(options.ConfigFile);
         }
-        catch (HoconException e)
+        catch (ConfigException e)
         {
             throw new ServeException(e.Message, e);
         }
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
-        builder.Configuration.AddHocon(hocon);
+        builder.Configuration.AddHocon(hocon.Config);
         var switches = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
         if (options.Listen is not null)
         {
@@ -92,16 +92,18 @@ internal sealed class PageServer : IAsyncDisposable
         HttpSettings settings;
         PagerOptions pagerOptions;
         StoreOptions storeOptions;
+        ActorSystemSettings runtimeSettings;
         System.Net.IPAddress address;
         int port;
         try
         {
-            settings = HttpSettings.From(builder.Configuration);
+            settings = HttpSettings.From(builder.Configuration, hocon.SourceOf);
             (address, port) = settings.ParseListen();
             pagerOptions = PagerConfiguration.Pager(hocon);
             storeOptions = ApplySwitches(PagerConfiguration.Store(hocon), options);
+            runtimeSettings = PagerConfiguration.Runtime(hocon);
         }
-        catch (Exception e) when (e is HoconException or FormatException or ArgumentException)
+        catch (Exception e) when (e is ConfigException or FormatException or ArgumentException)
         {
             throw new ServeException(e.Message, e);
         }
@@ -135,7 +137,7 @@ internal sealed class PageServer : IAsyncDisposable
             throw new ServeException($"cannot open the {storeOptions.Kind} store: {e.Message}", e);
         }
 
-        var system = ActorSystem.Create("actorpager", hocon);
+        var system = ActorSystem.Create("actorpager", runtimeSettings);
         var pager = PagerSystem.Start(system, pagerOptions);
         pager.Mount(settings.Mount, store);
         var service = new PageService(pager, store, settings) { Log = log };

@@ -1,5 +1,5 @@
+using ActorPager.Actors;
 using ActorPager.Host.Service;
-using ActorPager.Runtime.Configuration;
 
 namespace ActorPager.Host.Tests;
 
@@ -9,7 +9,7 @@ public sealed class ConfigurationTests
     [Fact]
     public async Task Serve_Defaults_ComeFromReferenceConf()
     {
-        Assert.Equal("127.0.0.1:5080", ConfigurationFactory.Reference().GetString("actorpager.http.listen"));
+        Assert.Equal("127.0.0.1:5080", ConfigLoader.Reference().GetString("actorpager.http.listen"));
         await using var server = PageServer.Create(new ServeOptions { Store = "memory" }, TextWriter.Null);
         Assert.Equal("127.0.0.1:5080", server.Service.Settings.Listen);
         Assert.Equal(string.Empty, server.Service.Settings.Token);
@@ -49,6 +49,8 @@ public sealed class ConfigurationTests
     [InlineData("actorpager.http.listen = \"example.com:80\"", "is not an IP address")]
     [InlineData("actorpager.http.max-body-size = lots", "actorpager.http.max-body-size")]
     [InlineData("actorpager.storage.kind = simulated", "serve keeps files in directory, sqlite or postgres")]
+    [InlineData("actorpager.actor.default-dispatcher.type = fibers", "actorpager.actor.default-dispatcher.type: expected one of thread-pool, deterministic")]
+    [InlineData("actorpager.http.listen = 127.0.0.1:80", "enclose the item with double quotes")]
     public async Task Serve_BadSetting_IsRefusedNamingIt(string setting, string message)
     {
         var file = Path.Combine(Path.GetTempPath(), $"actorpager-{Guid.NewGuid():N}.conf");
@@ -62,5 +64,34 @@ public sealed class ConfigurationTests
         {
             File.Delete(file);
         }
+    }
+
+    [Theory]
+    [InlineData("actorpager.http.max-body-size = lots", "actorpager.http.max-body-size: expected a size such as 16MiB, got \"lots\"")]
+    [InlineData("actorpager.vm.cluster-max = many", "actorpager.vm.cluster-max: expected a whole number, got \"many\"")]
+    [InlineData("actorpager.vm.page-size = 1000", "actorpager.vm.page-size: expected a multiple of 512")]
+    public async Task Serve_BadValueInConfigFile_MessageNamesTheFileAndSetting(string setting, string message)
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"actorpager-{Guid.NewGuid():N}.conf");
+        await File.WriteAllTextAsync(file, setting + "\n");
+        try
+        {
+            var e = Assert.Throws<ServeException>(() => PageServer.Create(new ServeOptions { ConfigFile = file, Store = "memory" }, TextWriter.Null));
+            Assert.StartsWith($"{file}: {message}", e.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public void Serve_MissingConfigFile_IsRefusedNamingIt()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"actorpager-{Guid.NewGuid():N}.conf");
+
+        var e = Assert.Throws<ServeException>(() => PageServer.Create(new ServeOptions { ConfigFile = file, Store = "memory" }, TextWriter.Null));
+
+        Assert.Equal($"{file}: file not found", e.Message);
     }
 }

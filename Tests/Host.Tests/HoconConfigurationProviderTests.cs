@@ -1,20 +1,31 @@
-using ActorPager.Runtime.Configuration;
+using ActorPager.Actors;
+using ActorPager.Host.Configuration;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using static ActorPager.Runtime.Tests.Configuration.HoconTestSupport;
 
-namespace ActorPager.Runtime.Tests.Configuration;
+namespace ActorPager.Host.Tests;
 
-/// <summary>The Microsoft.Extensions.Configuration source: keys, layering and IOptions binding.</summary>
-public sealed class HoconConfigurationProviderTests
+/// <summary>The IConfiguration bridge over Akka's Config: keys, layering and IOptions binding.</summary>
+public sealed class HoconConfigurationProviderTests : IDisposable
 {
-    [Fact]
-    public void AddHoconFile_Tree_MapsToColonKeysAndIndexes()
-    {
-        var file = WriteTemp("a.b.c = 1\nlist = [x, y]\nflag = true\nnothing = null\nempty {}\n\"dotted.key\" = v");
+    private readonly string _dir = Directory.CreateTempSubdirectory("actorpager-provider-").FullName;
 
-        var configuration = new ConfigurationBuilder().AddHoconFile(file).Build();
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private Akka.Configuration.Config Parse(string text)
+    {
+        var path = Path.Combine(_dir, "app.conf");
+        File.WriteAllText(path, text);
+        return ConfigLoader.ParseFile(path);
+    }
+
+    [Fact]
+    public void AddHocon_Tree_MapsToColonKeysAndIndexes()
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddHocon(Parse("a.b.c = 1\nlist = [x, y]\nflag = true\nnothing = null\nempty {}\nnone = []\n\"dotted.key\" = v"))
+            .Build();
 
         Assert.Equal("1", configuration["a:b:c"]);
         Assert.Equal("x", configuration["list:0"]);
@@ -22,16 +33,15 @@ public sealed class HoconConfigurationProviderTests
         Assert.Equal("true", configuration["flag"]);
         Assert.Null(configuration["nothing"]);
         Assert.Equal(string.Empty, configuration["empty"]);
+        Assert.Equal(string.Empty, configuration["none"]);
         Assert.Equal("v", configuration["dotted.key"]);
     }
 
     [Fact]
-    public void AddHoconFile_LaterSources_Override()
+    public void AddHocon_LaterSources_Override()
     {
-        var file = WriteTemp("a { b = 1, c = 2 }");
-
         var configuration = new ConfigurationBuilder()
-            .AddHoconFile(file)
+            .AddHocon(Parse("a { b = 1, c = 2 }"))
             .AddInMemoryCollection(new Dictionary<string, string?> { ["a:b"] = "9" })
             .Build();
 
@@ -40,42 +50,27 @@ public sealed class HoconConfigurationProviderTests
     }
 
     [Fact]
-    public void AddHoconFile_OptionalMissing_ContributesNothing()
+    public void AddHocon_LoadedConfig_HasReferenceDefaultsAndOverrides()
     {
-        var configuration = new ConfigurationBuilder().AddHoconFile("missing.conf", optional: true).Build();
+        var loaded = ConfigLoader.Load(null, new Dictionary<string, string> { ["ACTORPAGER__SCHEDULER__TICKS_PER_WHEEL"] = "64" });
 
-        Assert.Empty(configuration.AsEnumerable());
-    }
+        var configuration = new ConfigurationBuilder().AddHocon(loaded.Config).Build();
 
-    [Fact]
-    public void AddHoconFile_RequiredMissing_Throws()
-    {
-        Assert.Throws<HoconException>(() => new ConfigurationBuilder().AddHoconFile("missing.conf").Build());
-    }
-
-    [Fact]
-    public void AddHoconFile_IncludeReference_HasRuntimeDefaults()
-    {
-        var file = WriteTemp("actorpager.actor.default-dispatcher.throughput = 3");
-
-        var configuration = new ConfigurationBuilder().AddHoconFile(file, includeReference: true).Build();
-
-        Assert.Equal("3", configuration["actorpager:actor:default-dispatcher:throughput"]);
-        Assert.Equal("512", configuration["actorpager:scheduler:ticks-per-wheel"]);
+        Assert.Equal("30", configuration["actorpager:actor:default-dispatcher:throughput"]);
+        Assert.Equal("64", configuration["actorpager:scheduler:ticks-per-wheel"]);
     }
 
     [Fact]
     public void AddHocon_BindsSectionThroughIOptions()
     {
-        var config = Config.ParseString("""
+        var configuration = new ConfigurationBuilder().AddHocon(Parse("""
             actorpager.scheduler {
               type = virtual
               tick-duration = "00:00:00.002"
               ticks-per-wheel = 256
               names = [a, b]
             }
-            """);
-        var configuration = new ConfigurationBuilder().AddHocon(config).Build();
+            """)).Build();
         var services = new ServiceCollection();
         services.Configure<SchedulerOptions>(configuration.GetSection("actorpager:scheduler"));
 
@@ -87,13 +82,6 @@ public sealed class HoconConfigurationProviderTests
         Assert.Equal(["a", "b"], options.Names);
     }
 
-    private static string WriteTemp(string text)
-    {
-        var file = Path.Combine(TempDir(), "app.conf");
-        File.WriteAllText(file, text);
-        return file;
-    }
-
     /// <summary>An options class bound from the scheduler section.</summary>
     public sealed class SchedulerOptions
     {
@@ -101,11 +89,11 @@ public sealed class HoconConfigurationProviderTests
         public string Type { get; set; } = string.Empty;
 
         /// <summary>Bound from <c>tick-duration</c>.</summary>
-        [Microsoft.Extensions.Configuration.ConfigurationKeyName("tick-duration")]
+        [ConfigurationKeyName("tick-duration")]
         public TimeSpan TickDuration { get; set; }
 
         /// <summary>Bound from <c>ticks-per-wheel</c>.</summary>
-        [Microsoft.Extensions.Configuration.ConfigurationKeyName("ticks-per-wheel")]
+        [ConfigurationKeyName("ticks-per-wheel")]
         public int TicksPerWheel { get; set; }
 
         /// <summary>Bound from <c>names</c>.</summary>

@@ -79,7 +79,9 @@ internal static class ConfigRenderer
                 }
                 else if (HoconTree.IsNumber(text))
                 {
-                    writer.WriteRawValue(text);
+                    // The number as written (42.10 stays 42.10); WriteRawValue would skip indentation.
+                    using var number = JsonDocument.Parse(text);
+                    number.RootElement.WriteTo(writer);
                 }
                 else
                 {

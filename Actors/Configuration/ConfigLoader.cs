@@ -243,7 +243,7 @@ public static partial class ConfigLoader
 
     /// <summary>
     /// Parses and resolves <paramref name="text"/> with Akka's reader, turning what it throws into a
-    /// <see cref="ConfigException"/> naming <paramref name="source"/>, then refuses substitution cycles.
+    /// <see cref="ConfigException"/> naming <paramref name="source"/>, then refuses what <see cref="TreeCheck"/> refuses.
     /// </summary>
     /// <param name="text">The HOCON or JSON text.</param>
     /// <param name="source">The file (or variable) it came from, for messages.</param>
@@ -269,7 +269,7 @@ public static partial class ConfigLoader
             throw AkkaProblem(source, text, e, positions);
         }
 
-        SubstitutionCycles.Check(config.Root, source);
+        TreeCheck.Check(config.Root, source);
         return config;
     }
 

@@ -340,6 +340,25 @@ public sealed class ConfigLoaderTests : IDisposable
         Assert.Contains("optional substitutions ${?...}", e.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(TreeCheck.MaxDepth - 1, true)]
+    [InlineData(TreeCheck.MaxDepth, false)]
+    public void ParseFile_Nesting_IsRefusedPastTheLimitNamingTheSetting(int depth, bool accepted)
+    {
+        // Akka's parser itself overflows the stack somewhere past 20,000 levels; that cannot be caught.
+        var file = _files.Write("deep = " + new string('[', depth) + new string(']', depth) + "\nok = 1\n");
+
+        if (accepted)
+        {
+            Assert.Equal(1, ConfigLoader.ParseFile(file).GetInt("ok"));
+        }
+        else
+        {
+            var e = Assert.Throws<ConfigException>(() => ConfigLoader.ParseFile(file));
+            Assert.Equal($"{file}: deep: nested deeper than {TreeCheck.MaxDepth} levels", e.Message);
+        }
+    }
+
     [Fact]
     public void ParseFile_SharedSubstitutionTargets_AreNotACycle()
     {

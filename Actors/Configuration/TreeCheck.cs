@@ -3,18 +3,23 @@ using Akka.Configuration.Hocon;
 namespace ActorPager.Actors;
 
 /// <summary>
-/// Refuses a tree in which following substitutions leads back to where it started. Akka's reader
-/// resolves <c>${a}</c> to the node at <c>a</c> in the final tree, so <c>a = ${a}</c> or
-/// <c>a { b = ${a} }</c> parse without complaint but make a cycle that every getter and walker
-/// would follow until the stack overflows, ending the process. This is the check that turns that
-/// into an error naming the file; it reads the tree Akka built and parses nothing.
+/// Refuses a tree Akka's reader built that the getters and walkers cannot use safely: one in
+/// which following substitutions leads back to where it started, or one nested deeper than
+/// <see cref="MaxDepth"/>. Akka's reader resolves <c>${a}</c> to the node at <c>a</c> in the final
+/// tree, so <c>a = ${a}</c> or <c>a { b = ${a} }</c> parse without complaint but make a cycle
+/// that every getter and walker would follow until the stack overflows, ending the process; and
+/// the walkers recurse once per level. This check reads the tree (without recursion) and parses
+/// nothing.
 /// </summary>
-internal static class SubstitutionCycles
+internal static class TreeCheck
 {
+    /// <summary>The deepest nesting of objects, lists and substitutions accepted.</summary>
+    public const int MaxDepth = 1000;
+
     /// <summary>Walks the tree (children and substitution targets) depth first, without recursion.</summary>
     /// <param name="root">The root of a tree Akka's reader built.</param>
     /// <param name="source">The file (or variable) the tree came from, for the message.</param>
-    /// <exception cref="ConfigException">A substitution leads back to a value that contains it.</exception>
+    /// <exception cref="ConfigException">A substitution leads back to a value that contains it, or the tree is too deep.</exception>
     public static void Check(HoconValue root, string source)
     {
         var onStack = new HashSet<HoconValue>(ReferenceEqualityComparer.Instance);
@@ -42,6 +47,12 @@ internal static class SubstitutionCycles
             if (onStack.Contains(target))
             {
                 throw new ConfigException(source, frame.Path.Length == 0 ? null : frame.Path, CycleProblem(via));
+            }
+
+            if (stack.Count >= MaxDepth)
+            {
+                // Name the top-level setting; the full path would be a thousand segments long.
+                throw new ConfigException(source, stack.ElementAt(stack.Count - 2).Path, $"nested deeper than {MaxDepth} levels");
             }
 
             onStack.Add(target);

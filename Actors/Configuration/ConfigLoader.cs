@@ -165,8 +165,8 @@ public static partial class ConfigLoader
         return (merged ?? ConfigurationFactory.Empty, variables);
     }
 
-    /// <summary>Parses the embedded reference.conf afresh.</summary>
-    internal static Config ParseReference()
+    /// <summary>Parses the embedded reference.conf.</summary>
+    private static Config ParseReference()
     {
         using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream(ReferenceResourceName)
             ?? throw new ConfigException(ReferenceResourceName, null, "the embedded reference configuration is missing from the ActorPager.Actors assembly");

@@ -51,33 +51,30 @@ public sealed class ConfigurationTests
     [InlineData("actorpager.storage.kind = simulated", "serve keeps files in directory, sqlite or postgres")]
     [InlineData("actorpager.actor.default-dispatcher.type = fibers", "actorpager.actor.default-dispatcher.type: expected one of thread-pool, deterministic")]
     [InlineData("actorpager.http.listen = 127.0.0.1:80", "enclose the item with double quotes")]
-    public async Task Serve_BadSetting_IsRefusedNamingIt(string setting, string message)
+    public void Serve_BadSetting_IsRefusedNamingIt(string setting, string message)
     {
-        var file = Path.Combine(Path.GetTempPath(), $"actorpager-{Guid.NewGuid():N}.conf");
-        await File.WriteAllTextAsync(file, setting + "\n");
-        try
-        {
-            var e = Assert.Throws<ServeException>(() => PageServer.Create(new ServeOptions { ConfigFile = file, Store = setting.Contains("storage", StringComparison.Ordinal) ? null : "memory" }, TextWriter.Null));
-            Assert.Contains(message, e.Message, StringComparison.Ordinal);
-        }
-        finally
-        {
-            File.Delete(file);
-        }
+        Assert.Contains(message, Refusal(setting).Message, StringComparison.Ordinal);
     }
 
     [Theory]
     [InlineData("actorpager.http.max-body-size = lots", "actorpager.http.max-body-size: expected a size such as 16MiB, got \"lots\"")]
     [InlineData("actorpager.vm.cluster-max = many", "actorpager.vm.cluster-max: expected a whole number, got \"many\"")]
     [InlineData("actorpager.vm.page-size = 1000", "actorpager.vm.page-size: expected a multiple of 512")]
-    public async Task Serve_BadValueInConfigFile_MessageNamesTheFileAndSetting(string setting, string message)
+    public void Serve_BadValueInConfigFile_MessageNamesTheFileAndSetting(string setting, string message)
+    {
+        var (file, refusal) = Refusal(setting);
+        Assert.StartsWith($"{file}: {message}", refusal, StringComparison.Ordinal);
+    }
+
+    /// <summary>Writes <paramref name="setting"/> to a temporary --config file and returns the file and the message serve refuses it with.</summary>
+    private static (string File, string Message) Refusal(string setting)
     {
         var file = Path.Combine(Path.GetTempPath(), $"actorpager-{Guid.NewGuid():N}.conf");
-        await File.WriteAllTextAsync(file, setting + "\n");
+        File.WriteAllText(file, setting + "\n");
         try
         {
-            var e = Assert.Throws<ServeException>(() => PageServer.Create(new ServeOptions { ConfigFile = file, Store = "memory" }, TextWriter.Null));
-            Assert.StartsWith($"{file}: {message}", e.Message, StringComparison.Ordinal);
+            var store = setting.Contains("storage", StringComparison.Ordinal) ? null : "memory";
+            return (file, Assert.Throws<ServeException>(() => PageServer.Create(new ServeOptions { ConfigFile = file, Store = store }, TextWriter.Null)).Message);
         }
         finally
         {

@@ -1,0 +1,124 @@
+using Akka.Actor;
+
+namespace ActorPager.Harness.Dispatch;
+
+/// <summary>
+/// Asks whose replies are external events of the deterministic dispatcher. The reply ref is a
+/// minimal actor ref: a Tell to it is held, and the strategy decides when the asker's task
+/// completes; its continuations (with <c>ConfigureAwait(false)</c>) then run inline, in that step.
+/// </summary>
+internal sealed class AskReplies(DeterministicSystem owner) : IExternalEventSource
+{
+    private readonly Lock _lock = new();
+    private readonly List<(Promise Promise, object Message)> _pending = [];
+    private int _asks;
+
+    public int PendingCount
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _pending.Count;
+            }
+        }
+    }
+
+    public string Describe(int index)
+    {
+        lock (_lock)
+        {
+            var (promise, message) = _pending[index];
+            return $"reply {promise.Number} {message.GetType().Name}";
+        }
+    }
+
+    public void Run(int index)
+    {
+        Promise promise;
+        object message;
+        lock (_lock)
+        {
+            (promise, message) = _pending[index];
+            _pending.RemoveAt(index);
+        }
+
+        promise.Complete(message);
+    }
+
+    public void Clear()
+    {
+        lock (_lock)
+        {
+            _pending.Clear();
+            _asks = 0;
+        }
+    }
+
+    public Task<object> Ask(ICanTell target, object message, TimeSpan timeout)
+    {
+        int number;
+        lock (_lock)
+        {
+            number = ++_asks;
+        }
+
+        var system = (ExtendedActorSystem)owner.System;
+        var promise = new Promise(this, system.Provider, number);
+        var cancel = new Cancelable((IActionScheduler)owner.Clock);
+        promise.Timeout = cancel;
+        owner.Clock.ScheduleOnce(timeout, () => promise.Fail(new AskTimeoutException($"ask #{number} of {message.GetType().Name} timed out after {timeout} of virtual time")), cancel);
+        target.Tell(message, promise);
+        return promise.Task;
+    }
+
+    private void Hold(Promise promise, object message)
+    {
+        lock (_lock)
+        {
+            _pending.Add((promise, message));
+        }
+    }
+
+    /// <summary>The reply address of one ask.</summary>
+    private sealed class Promise(AskReplies owner, IActorRefProvider provider, int number) : MinimalActorRef
+    {
+        // No RunContinuationsAsynchronously: awaiting code continues inline, inside the step.
+        private readonly TaskCompletionSource<object> _result = new();
+        private int _replied;
+
+        public int Number { get; } = number;
+
+        public Task<object> Task => _result.Task;
+
+        public ICancelable? Timeout { get; set; }
+
+        public override ActorPath Path { get; } = provider.TempPath();
+
+        public override IActorRefProvider Provider { get; } = provider;
+
+        public void Complete(object message)
+        {
+            Timeout?.Cancel();
+            if (message is Status.Failure failure)
+            {
+                _result.TrySetException(failure.Cause);
+            }
+            else
+            {
+                _result.TrySetResult(message);
+            }
+        }
+
+        public void Fail(Exception error) => _result.TrySetException(error);
+
+        protected override void TellInternal(object message, IActorRef sender)
+        {
+            // The first reply counts, as with Akka's own ask; later ones are dropped.
+            if (Interlocked.Exchange(ref _replied, 1) == 0 && !_result.Task.IsCompleted)
+            {
+                owner.Hold(this, message);
+            }
+        }
+    }
+}

@@ -1,4 +1,4 @@
-using ActorPager.Runtime;
+using Akka.Actor;
 
 namespace ActorPager.Messages;
 

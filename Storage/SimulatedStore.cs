@@ -89,8 +89,28 @@ public sealed class SimulatedStore : IPageStore
     {
         SimulatedOperation operation = Take(index);
         StoreResult result = operation.Apply(Volume);
-        operation.TrySetResult(result);
+        Resolve(operation, result);
         return result;
+    }
+
+    /// <summary>
+    /// Hands <paramref name="result"/> to the operation's caller with no synchronization context
+    /// installed, so the caller's continuation runs inline, before this call returns. A context on
+    /// the calling thread (a test runner's) makes .NET post even a <c>ConfigureAwait(false)</c>
+    /// continuation to the thread pool, where it would run at a moment nobody controls.
+    /// </summary>
+    private static void Resolve(SimulatedOperation operation, StoreResult result)
+    {
+        SynchronizationContext? context = SynchronizationContext.Current;
+        SynchronizationContext.SetSynchronizationContext(null);
+        try
+        {
+            operation.TrySetResult(result);
+        }
+        finally
+        {
+            SynchronizationContext.SetSynchronizationContext(context);
+        }
     }
 
     /// <summary>Completes a pending operation, applying its effect.</summary>
@@ -104,7 +124,7 @@ public sealed class SimulatedStore : IPageStore
     public void Fail(int index, StoreError error)
     {
         ArgumentNullException.ThrowIfNull(error);
-        Take(index).TrySetResult(StoreResult.Failed(error));
+        Resolve(Take(index), StoreResult.Failed(error));
     }
 
     /// <summary>Fails a pending operation: nothing is applied and the caller receives <paramref name="error"/>.</summary>
@@ -193,7 +213,7 @@ public sealed class SimulatedStore : IPageStore
 
         foreach (SimulatedOperation operation in abandoned)
         {
-            operation.TrySetResult(StoreResult.Failed(StoreError.Disposed));
+            Resolve(operation, StoreResult.Failed(StoreError.Disposed));
         }
 
         return ValueTask.CompletedTask;

@@ -1,5 +1,5 @@
 using ActorPager.Messages;
-using ActorPager.Runtime;
+using Akka.Actor;
 
 namespace ActorPager.Actors;
 
@@ -150,9 +150,9 @@ public sealed class PagerFile : IAsyncDisposable
         Volatile.Write(ref _knownSize, reply.Size);
     }
 
-    private Task<object> Ask(object message) => VmObject.Ask<object>(message, _pager.OperationTimeout, _pager.System);
+    private Task<object> Ask(object message) => _pager.AskAsync(VmObject, message);
 
-    private Task<object> AskVnode(object message) => Vnode.Ask<object>(message, _pager.OperationTimeout, _pager.System);
+    private Task<object> AskVnode(object message) => _pager.AskAsync(Vnode, message);
 
     private string Describe() => $"{MountName}:{Path}";
 }

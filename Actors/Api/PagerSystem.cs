@@ -2,7 +2,7 @@ using ActorPager.Actors.Pager;
 using ActorPager.Actors.Vm;
 using ActorPager.Actors.Vnode;
 using ActorPager.Messages;
-using ActorPager.Runtime;
+using Akka.Actor;
 using ActorPager.Storage;
 
 namespace ActorPager.Actors;
@@ -26,12 +26,17 @@ public sealed class PagerSystem
     private readonly Dictionary<string, IActorRef> _mounts = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
 
-    private PagerSystem(ActorSystem system, PagerOptions options)
+    private readonly IActorRefFactory _home;
+    private readonly Func<ICanTell, object, TimeSpan, Task<object>> _ask;
+
+    private PagerSystem(ActorSystem system, PagerOptions options, PagerPlacement placement)
     {
         System = system;
         Options = options;
+        _home = placement.Home ?? system;
+        _ask = placement.Ask ?? (static (target, message, timeout) => target.Ask<object>(message, timeout));
         Memory = new PhysicalMemory(options.PageSize, options.FrameCount);
-        Daemon = system.ActorOf(Props.Create(() => new PageDaemon(Memory, options)), "pagedaemon");
+        Daemon = _home.ActorOf(ActorProps.Of(() => new PageDaemon(Memory, options)), "pagedaemon");
     }
 
     /// <summary>The actor system the pager runs on.</summary>
@@ -53,21 +58,27 @@ public sealed class PagerSystem
     public TimeSpan OperationTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
     /// <summary>Starts the pager on <paramref name="system"/>.</summary>
+    /// <param name="system">The actor system.</param>
+    /// <param name="options">The VM settings; <see cref="PagerOptions.Default"/> when null.</param>
+    /// <param name="placement">Where its actors are made and how replies are awaited; <see cref="PagerPlacement.Default"/> when null.</param>
     /// <exception cref="ArgumentException">A setting is out of range; the message names it.</exception>
-    public static PagerSystem Start(ActorSystem system, PagerOptions? options = null)
+    public static PagerSystem Start(ActorSystem system, PagerOptions? options = null, PagerPlacement? placement = null)
     {
         ArgumentNullException.ThrowIfNull(system);
         options ??= PagerOptions.Default;
         options.Validate();
-        return new PagerSystem(system, options);
+        return new PagerSystem(system, options, placement ?? PagerPlacement.Default);
     }
+
+    /// <summary>Sends <paramref name="message"/> to <paramref name="target"/> and waits for the reply, at most <see cref="OperationTimeout"/>.</summary>
+    internal Task<object> AskAsync(ICanTell target, object message) => _ask(target, message, OperationTimeout);
 
     /// <summary>Mounts <paramref name="store"/> as <paramref name="name"/>, paged by <paramref name="pager"/> (the generic pager unless given).</summary>
     /// <exception cref="ArgumentException">The name is taken or invalid.</exception>
     public IActorRef Mount(string name, IPageStore store, IPager? pager = null)
     {
         ArgumentNullException.ThrowIfNull(store);
-        return AddMount(name, Props.Create(() => new MountActor(name, store, pager ?? GenericPager.Instance, Memory, Options, Daemon)));
+        return AddMount(name, ActorProps.Of(() => new MountActor(name, store, pager ?? GenericPager.Instance, Memory, Options, Daemon)));
     }
 
     /// <summary>Mounts a stacked (nullfs) view of mount <paramref name="lower"/> as <paramref name="name"/>: both names share one cache (rule 57).</summary>
@@ -75,7 +86,7 @@ public sealed class PagerSystem
     public IActorRef MountNull(string name, string lower)
     {
         var lowerRef = MountRef(lower);
-        return AddMount(name, Props.Create(() => new NullMountActor(name, lower, lowerRef)));
+        return AddMount(name, ActorProps.Of(() => new NullMountActor(name, lower, lowerRef)));
     }
 
     /// <summary>The mounts by name.</summary>
@@ -107,15 +118,15 @@ public sealed class PagerSystem
     public async Task<PagerFile> OpenAsync(string mount, string path)
     {
         var mountRef = MountRef(mount);
-        var lookup = Expect<MountProtocol.LookupReply>(await mountRef.Ask<object>(new MountProtocol.Lookup(path), OperationTimeout, System).ConfigureAwait(false), $"open {mount}:{path}");
-        var created = Expect<VnodeProtocol.VObjectReply>(await lookup.Vnode.Ask<object>(VnodeProtocol.CreateVObject.Instance, OperationTimeout, System).ConfigureAwait(false), $"open {mount}:{path}");
+        var lookup = Expect<MountProtocol.LookupReply>(await AskAsync(mountRef, new MountProtocol.Lookup(path)).ConfigureAwait(false), $"open {mount}:{path}");
+        var created = Expect<VnodeProtocol.VObjectReply>(await AskAsync(lookup.Vnode, VnodeProtocol.CreateVObject.Instance).ConfigureAwait(false), $"open {mount}:{path}");
         if (created.Object is null)
         {
             throw new PagerException($"open {mount}:{path}: the vnode has no VM object (error {created.Error})");
         }
 
         created.Object.Tell(VmObjectProtocol.Reference.Instance);
-        var attributes = Expect<VnodeProtocol.VnodeAttributes>(await lookup.Vnode.Ask<object>(VnodeProtocol.GetAttributes.Instance, OperationTimeout, System).ConfigureAwait(false), $"open {mount}:{path}");
+        var attributes = Expect<VnodeProtocol.VnodeAttributes>(await AskAsync(lookup.Vnode, VnodeProtocol.GetAttributes.Instance).ConfigureAwait(false), $"open {mount}:{path}");
         return new PagerFile(this, mount, path, mountRef, lookup.Vnode, created.Object, attributes.Size);
     }
 
@@ -137,7 +148,7 @@ public sealed class PagerSystem
                 throw new ArgumentException($"mount '{name}' exists already", nameof(name));
             }
 
-            var mount = System.ActorOf(props, "mount-" + name);
+            var mount = _home.ActorOf(props, "mount-" + name);
             _mounts[name] = mount;
             return mount;
         }

@@ -1,13 +1,12 @@
-using ActorPager.Runtime;
+using Akka.Actor;
 using ActorPager.Storage;
 
 namespace ActorPager.Actors;
 
 /// <summary>
 /// Reads the settings of hocon/reference.conf into options: <c>actorpager.vm</c> into
-/// <see cref="PagerOptions"/>, <c>actorpager.storage</c> into <see cref="StoreOptions"/>, and
-/// <c>actorpager.actor</c>, <c>actorpager.scheduler</c>, <c>actorpager.deterministic</c> and
-/// <c>actorpager.log-level</c> into <see cref="ActorSystemSettings"/>.
+/// <see cref="PagerOptions"/> and <c>actorpager.storage</c> into <see cref="StoreOptions"/>. The
+/// actor system's own settings are Akka.NET's, in the same file's <c>akka</c> section.
 /// </summary>
 public static class PagerConfiguration
 {
@@ -74,48 +73,11 @@ public static class PagerConfiguration
         };
     }
 
-    /// <summary>
-    /// The actor runtime's settings: <c>actorpager.actor</c>, <c>actorpager.scheduler</c>,
-    /// <c>actorpager.deterministic</c> and <c>actorpager.log-level</c>, for
-    /// <see cref="ActorSystem.Create(string, ActorSystemSettings?)"/>.
-    /// </summary>
-    /// <exception cref="ConfigException">A setting is missing or has the wrong type or an unknown value; the message names its file and path.</exception>
-    public static ActorSystemSettings Runtime(LoadedConfig config)
-    {
-        ArgumentNullException.ThrowIfNull(config);
-        const string Actor = "actorpager.actor";
-        var capacity = config.GetInt($"{Actor}.default-mailbox.mailbox-capacity");
-        var overflow = Choose(config, $"{Actor}.default-mailbox.overflow", ("dead-letter", MailboxOverflow.DeadLetter), ("reject", MailboxOverflow.Reject));
-        return new ActorSystemSettings
-        {
-            Dispatcher = Choose(config, $"{Actor}.default-dispatcher.type", ("thread-pool", DispatcherKind.ThreadPool), ("deterministic", DispatcherKind.Deterministic)),
-            Throughput = Positive(config, $"{Actor}.default-dispatcher.throughput"),
-            DefaultMailbox = capacity < 0 ? MailboxOptions.Unbounded with { Overflow = overflow } : capacity == 0
-                ? throw config.Problem($"{Actor}.default-mailbox.mailbox-capacity", "expected -1 (unbounded) or a positive capacity, got 0")
-                : MailboxOptions.Bounded(capacity, overflow),
-            AskTimeout = config.GetTimeSpan($"{Actor}.ask-timeout"),
-            Scheduler = Choose(config, "actorpager.scheduler.type", ("real-time", SchedulerKind.RealTime), ("virtual", SchedulerKind.Virtual)),
-            SchedulerTick = config.GetTimeSpan("actorpager.scheduler.tick-duration"),
-            TicksPerWheel = Positive(config, "actorpager.scheduler.ticks-per-wheel"),
-            Seed = config.GetLong("actorpager.deterministic.seed"),
-            Strategy = Choose(config, "actorpager.deterministic.strategy", ("random", "random"), ("pct", "pct"), ("replay", "replay")),
-            PctDepth = Positive(config, "actorpager.deterministic.pct-depth"),
-            MaxSteps = config.GetLong("actorpager.deterministic.max-steps"),
-            LogLevel = Choose(config, "actorpager.log-level", ("debug", LogLevel.Debug), ("info", LogLevel.Info), ("warning", LogLevel.Warning), ("error", LogLevel.Error), ("off", LogLevel.Off)),
-        };
-    }
-
     /// <summary>A size that must fit an int (the page size).</summary>
     private static int IntBytes(LoadedConfig config, string path)
     {
         var value = config.GetByteSize(path);
         return value is >= int.MinValue and <= int.MaxValue ? (int)value : throw config.Problem(path, $"expected a size below 2GiB, got {value} bytes");
-    }
-
-    private static int Positive(LoadedConfig config, string path)
-    {
-        var value = config.GetInt(path);
-        return value >= 1 ? value : throw config.Problem(path, $"expected a positive number, got {value}");
     }
 
     private static T Choose<T>(LoadedConfig config, string path, params (string Name, T Value)[] choices)

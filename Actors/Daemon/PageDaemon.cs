@@ -1,6 +1,6 @@
 using ActorPager.Actors.Vm;
 using ActorPager.Messages;
-using ActorPager.Runtime;
+using Akka.Actor;
 
 namespace ActorPager.Actors;
 
@@ -10,7 +10,7 @@ namespace ActorPager.Actors;
 /// vnode lock), forces synchronous writes below the minimum (rule 28), and writes back pages
 /// dirty for longer than the configured age. It runs on a timer and when an allocation fails.
 /// </summary>
-public sealed class PageDaemon : ActorBase
+public sealed class PageDaemon : ActorBase, IWithTimers
 {
     private readonly PhysicalMemory _memory;
     private readonly PagerOptions _options;
@@ -20,7 +20,6 @@ public sealed class PageDaemon : ActorBase
 
     /// <summary>Frames freed by the replies of the current pass.</summary>
     private int _freedThisPass;
-    private ICancelable? _timer;
 
     /// <summary>Creates the daemon.</summary>
     /// <param name="memory">The frame pool it keeps free frames in.</param>
@@ -33,15 +32,15 @@ public sealed class PageDaemon : ActorBase
         _options = options;
     }
 
+    /// <summary>The daemon's timer (set by Akka.NET before <see cref="PreStart"/>; cancelled when it stops).</summary>
+    public ITimerScheduler Timers { get; set; } = null!;
+
     /// <inheritdoc />
     protected override void PreStart()
     {
         _memory.Daemon = Self;
-        _timer = Context.Scheduler.ScheduleTellRepeatedly(_options.DaemonInterval, _options.DaemonInterval, Self, Tick.Instance, Self);
+        Timers.StartPeriodicTimer("tick", Tick.Instance, _options.DaemonInterval);
     }
-
-    /// <inheritdoc />
-    protected override void PostStop() => _timer?.Cancel();
 
     /// <inheritdoc />
     protected override bool Receive(object message)
@@ -91,7 +90,7 @@ public sealed class PageDaemon : ActorBase
 
         var free = _memory.FreeCount;
         var target = _options.EffectiveFreeTarget;
-        TimeSpan? olderThan = ageDirty && Context.Scheduler.Elapsed > _options.DirtyAge ? Context.Scheduler.Elapsed - _options.DirtyAge : null;
+        TimeSpan? olderThan = ageDirty && Context.System.Scheduler.MonotonicClock > _options.DirtyAge ? Context.System.Scheduler.MonotonicClock - _options.DirtyAge : null;
         if (free >= target && olderThan is null)
         {
             return;

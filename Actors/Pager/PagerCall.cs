@@ -1,5 +1,5 @@
 using ActorPager.Actors.Vm;
-using ActorPager.Runtime;
+using Akka.Actor;
 using ActorPager.Storage;
 
 namespace ActorPager.Actors.Pager;
@@ -107,7 +107,7 @@ public sealed class PagerCall
     public void Complete(ValueTask<StoreResult> io, Action<StoreResult> onComplete)
     {
         ArgumentNullException.ThrowIfNull(onComplete);
-        var completion = _vnodeContext.ActorOf(Props.Create(() => new CompletionActor(onComplete)));
+        var completion = _vnodeContext.ActorOf(ActorProps.Of(() => new CompletionActor(onComplete)));
         if (io.IsCompleted)
         {
             completion.Tell(new CompletionActor.IoDone(io.Result));

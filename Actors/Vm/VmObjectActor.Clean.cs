@@ -1,5 +1,6 @@
+using Akka.Event;
 using ActorPager.Messages;
-using ActorPager.Runtime;
+using Akka.Actor;
 
 namespace ActorPager.Actors.Vm;
 
@@ -265,7 +266,7 @@ internal sealed partial class VmObjectActor
                     break;
                 default:
                     // Pend with the sync flag breaks rule 28: treat as an error, keep the data.
-                    Context.System.Log(LogLevel.Error, Self.Path.ToString(), $"putpages {reply.RequestId} answered {status} for a synchronous write (rule 28)");
+                    Context.GetLogger().SyncPutPagesPended(reply.RequestId, status);
                     Enqueue(frame, PageQueue.Active);
                     owner.Errors++;
                     break;
@@ -371,7 +372,7 @@ internal sealed partial class VmObjectActor
 
     /// <summary>The vnode refused a request as malformed: a bug in this object; undo as for a refused lock but do not retry.</summary>
     private void OnRejected(RequestRejected rejected) =>
-        Context.System.Log(LogLevel.Error, Self.Path.ToString(), $"the vnode rejected a request: {rejected.Reason}");
+        Context.GetLogger().RequestRejected(rejected.Reason);
 
     /// <summary>The page daemon's request: free clean inactive pages, launder dirty ones (§2.5).</summary>
     private void OnReclaim(VmObjectProtocol.Reclaim request, IActorRef replyTo)

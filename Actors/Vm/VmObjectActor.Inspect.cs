@@ -1,3 +1,4 @@
+using Akka.Actor;
 namespace ActorPager.Actors.Vm;
 
 /// <summary>One resident page as a monitor sees it.</summary>
@@ -47,5 +48,5 @@ internal sealed partial class VmObjectActor
     }
 
     /// <summary>The vnode this object pages through (its handle), or null once dead.</summary>
-    internal Runtime.IActorRef? Handle => _vnode;
+    internal IActorRef? Handle => _vnode;
 }

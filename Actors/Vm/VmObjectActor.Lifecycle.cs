@@ -1,5 +1,5 @@
 using ActorPager.Messages;
-using ActorPager.Runtime;
+using Akka.Actor;
 
 namespace ActorPager.Actors.Vm;
 

@@ -1,5 +1,5 @@
 using ActorPager.Messages;
-using ActorPager.Runtime;
+using Akka.Actor;
 
 namespace ActorPager.Actors.Vm;
 
@@ -82,10 +82,15 @@ internal sealed partial class VmObjectActor : ActorBase
         InitQueues();
     }
 
-    protected override void PreStart() => _daemon?.Tell(new PageDaemon.Register(Self), Self);
+    protected override void PreStart()
+    {
+        Inspection.ActorInstances.Started(Context, this);
+        _daemon?.Tell(new PageDaemon.Register(Self), Self);
+    }
 
     protected override void PostStop()
     {
+        Inspection.ActorInstances.Stopped(Context);
         _daemon?.Tell(new PageDaemon.Unregister(Self), Self);
 
         // Frames must never leak, whatever stopped the object.
@@ -375,7 +380,7 @@ internal sealed partial class VmObjectActor : ActorBase
         }
     }
 
-    private int NowMs() => (int)Math.Min(int.MaxValue, Context.Scheduler.Elapsed.TotalMilliseconds);
+    private int NowMs() => (int)Math.Min(int.MaxValue, Context.System.Scheduler.MonotonicClock.TotalMilliseconds);
 
     private long NextRequestId() => ++_nextRequestId;
 

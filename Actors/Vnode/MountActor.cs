@@ -1,7 +1,7 @@
 using ActorPager.Actors.Pager;
 using ActorPager.Actors.Vm;
 using ActorPager.Messages;
-using ActorPager.Runtime;
+using Akka.Actor;
 using ActorPager.Storage;
 
 namespace ActorPager.Actors.Vnode;
@@ -45,7 +45,7 @@ internal sealed class MountActor : ActorBase
         public long LastUsed { get; set; }
     }
 
-    protected override SupervisorStrategy SupervisorStrategy() => Runtime.SupervisorStrategy.StoppingStrategy;
+    protected override SupervisorStrategy SupervisorStrategy() => Akka.Actor.SupervisorStrategy.StoppingStrategy;
 
     protected override bool Receive(object message)
     {
@@ -65,7 +65,7 @@ internal sealed class MountActor : ActorBase
             case SizeKnown known:
                 OnSizeKnown(known);
                 return true;
-            case Runtime.Terminated terminated:
+            case Terminated terminated:
                 OnVnodeStopped(terminated.ActorRef);
                 return true;
             case VnodeProtocol.VObjectReply:
@@ -142,7 +142,7 @@ internal sealed class MountActor : ActorBase
 
         var settings = new VnodeSettings(known.Path, _store, _pager, _memory, _options, _daemon);
         var size = known.Result.Bytes;
-        var vnode = Context.ActorOf(Props.Create(() => new VnodeActor(settings, size)), "vnode-" + (++_counter).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var vnode = Context.ActorOf(ActorProps.Of(() => new VnodeActor(settings, size)), "vnode-" + (++_counter).ToString(System.Globalization.CultureInfo.InvariantCulture));
         Context.Watch(vnode);
         var entry = new Entry(vnode) { Uses = waiters.Count, LastUsed = ++_clock };
         _vnodes[known.Path] = entry;

@@ -1,5 +1,5 @@
 using ActorPager.Messages;
-using ActorPager.Runtime;
+using Akka.Actor;
 
 namespace ActorPager.Actors.Vnode;
 
@@ -78,7 +78,7 @@ internal sealed class NullMountActor : ActorBase
         if (!_uppers.TryGetValue(reply.Path, out var upper) || !upper.Path.Name.EndsWith(LowerId(reply.Vnode), StringComparison.Ordinal))
         {
             var lower = reply.Vnode;
-            upper = Context.ActorOf(Props.Create(() => new UpperVnodeActor(lower)), $"upper-{++_counter}-{LowerId(lower)}");
+            upper = Context.ActorOf(ActorProps.Of(() => new UpperVnodeActor(lower)), $"upper-{++_counter}-{LowerId(lower)}");
             _uppers[reply.Path] = upper;
         }
 

@@ -1,6 +1,6 @@
 using ActorPager.Actors.Vm;
 using ActorPager.Messages;
-using ActorPager.Runtime;
+using Akka.Actor;
 using ActorPager.Storage;
 
 namespace ActorPager.Actors.Vnode;
@@ -47,7 +47,7 @@ internal sealed partial class VnodeActor
         var size = _size;
         var self = Self;
         _object = Context.ActorOf(
-            Props.Create(() => new VmObjectActor(self, settings.Memory, settings.Options, size, settings.Daemon)),
+            ActorProps.Of(() => new VmObjectActor(self, settings.Memory, settings.Options, size, settings.Daemon)),
             "object-" + (++_objectGeneration).ToString(System.Globalization.CultureInfo.InvariantCulture));
         Sender.Tell(new VnodeProtocol.VObjectReply(0, _object, Created: true), Self);
     }

@@ -1,7 +1,7 @@
 using ActorPager.Actors.Pager;
 using ActorPager.Actors.Vm;
 using ActorPager.Messages;
-using ActorPager.Runtime;
+using Akka.Actor;
 using ActorPager.Storage;
 
 namespace ActorPager.Actors.Vnode;
@@ -14,7 +14,7 @@ namespace ActorPager.Actors.Vnode;
 /// when the turn ends — unless they carry the held turn's token, being part of that VOP (the
 /// clean inside fsync or destroy).
 /// </summary>
-internal sealed partial class VnodeActor : ActorBase
+internal sealed partial class VnodeActor : ActorBase, IWithUnboundedStash
 {
     private readonly VnodeSettings _settings;
 
@@ -54,7 +54,14 @@ internal sealed partial class VnodeActor : ActorBase
         _size = size;
     }
 
+    /// <summary>The vnode lock's waiting room: VOPs that arrived while a turn was held (set by Akka.NET).</summary>
+    public IStash Stash { get; set; } = null!;
+
     private int PageSize => _settings.Memory.PageSize;
+
+    protected override void PreStart() => Inspection.ActorInstances.Started(Context, this);
+
+    protected override void PostStop() => Inspection.ActorInstances.Stopped(Context);
 
     protected override bool Receive(object message)
     {
@@ -81,7 +88,7 @@ internal sealed partial class VnodeActor : ActorBase
         if (_turn != 0 && IsVop(message))
         {
             _stashed++;
-            Context.Stash();
+            Stash.Stash();
             return true;
         }
 
@@ -151,7 +158,7 @@ internal sealed partial class VnodeActor : ActorBase
 
         _turn = 0;
         _stashed = 0;
-        Context.UnstashAll();
+        Stash.UnstashAll();
         if (_lockWaiters.Count > 0)
         {
             foreach (var waiter in _lockWaiters)

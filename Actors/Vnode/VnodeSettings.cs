@@ -1,6 +1,6 @@
 using ActorPager.Actors.Pager;
 using ActorPager.Actors.Vm;
-using ActorPager.Runtime;
+using Akka.Actor;
 using ActorPager.Storage;
 
 namespace ActorPager.Actors.Vnode;

@@ -333,7 +333,7 @@ public sealed class DeterministicDispatcher : MessageDispatcher
             case Envelope envelope:
                 sender = envelope.Sender is { } s && !s.IsNobody() ? s.Path.ToStringWithoutAddress() : null;
                 Release(slot, () => base.Dispatch(cell, envelope));
-                message = envelope.Message;
+                message = Unwrap(envelope.Message);
                 break;
         }
 
@@ -372,6 +372,9 @@ public sealed class DeterministicDispatcher : MessageDispatcher
         MailboxMarker => "(mailbox)",
         _ => message.GetType().Name,
     };
+
+    /// <summary>What the actor's code receives: a timer's message without Akka's timer wrapper.</summary>
+    private static object Unwrap(object message) => message is IWrappedMessage wrapped ? Unwrap(wrapped.Message) : message;
 
     /// <summary>The user message at the head of a deque mailbox (one that stashes), without taking it.</summary>
     private static object? PeekMailbox(ActorCell cell)

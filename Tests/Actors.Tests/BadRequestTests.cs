@@ -1,6 +1,7 @@
+using Xunit.Abstractions;
 using ActorPager.Actors.Tests.Support;
 using ActorPager.Messages;
-using ActorPager.Runtime;
+using Akka.Actor;
 
 namespace ActorPager.Actors.Tests;
 
@@ -9,15 +10,15 @@ namespace ActorPager.Actors.Tests;
 /// change no state: the object's counters and page states, and the vnode's attributes, are the
 /// same before and after.
 /// </summary>
-public sealed class BadRequestTests
+public sealed class BadRequestTests(ITestOutputHelper output) : PagerTestKit(output)
 {
     private const int Page = Rig.Page;
 
     private sealed record Snapshot(VmObjectProtocol.ObjectStat Stat, IReadOnlyList<VmObjectProtocol.PageState> Pages, VnodeProtocol.VnodeAttributes Vnode);
 
-    private static (Rig Rig, PagerFile File) Setup()
+    private (Rig Rig, PagerFile File) Setup()
     {
-        var rig = Rig.Start();
+        var rig = StartRig();
         rig.Fill("f", 8 * Page);
         var file = rig.Open("f");
         rig.Ask<VmObjectProtocol.ReadReply>(file.VmObject, new VmObjectProtocol.Read(0, new byte[2 * Page]));
@@ -25,11 +26,11 @@ public sealed class BadRequestTests
         return (rig, file);
     }
 
-    private static Snapshot Take(Rig rig, PagerFile file) =>
+    private Snapshot Take(Rig rig, PagerFile file) =>
         new(rig.Stat(file.VmObject), rig.PageStates(file.VmObject, 0, 16), rig.Ask<VnodeProtocol.VnodeAttributes>(file.Vnode, VnodeProtocol.GetAttributes.Instance));
 
     /// <summary>Sends, expects a rejection containing every fragment, and checks nothing changed.</summary>
-    private static void AssertRejected(Rig rig, PagerFile file, IActorRef target, object request, params string[] fragments)
+    private void AssertRejected(Rig rig, PagerFile file, IActorRef target, object request, params string[] fragments)
     {
         var before = Take(rig, file);
         var gets = rig.Recorder.Gets.Count;
@@ -50,7 +51,7 @@ public sealed class BadRequestTests
         rig.AssertClean();
     }
 
-    private static PageDescriptor[] Descriptors(long first, int n) =>
+    private PageDescriptor[] Descriptors(long first, int n) =>
         Enumerable.Range(0, n).Select(i => new PageDescriptor(first + i, i, 0, 0)).ToArray();
 
     [Theory]

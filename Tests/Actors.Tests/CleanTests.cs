@@ -1,24 +1,25 @@
+using Xunit.Abstractions;
 using ActorPager.Actors.Tests.Support;
 using ActorPager.Messages;
-using ActorPager.Runtime;
+using Akka.Actor;
 using ActorPager.Storage;
 
 namespace ActorPager.Actors.Tests;
 
 /// <summary>Writing back: clean (§2.6), pageout (§2.5), the §3 table on the flush side, completions (§4), fsync.</summary>
-public sealed class CleanTests
+public sealed class CleanTests(ITestOutputHelper output) : PagerTestKit(output)
 {
     private const int Page = Rig.Page;
 
-    private static (Rig Rig, PagerFile File) Setup(long pages = 16, IoMode io = IoMode.Scheduled, Func<PagerOptions, PagerOptions>? configure = null)
+    private (Rig Rig, PagerFile File) Setup(long pages = 16, IoMode io = IoMode.Scheduled, Func<PagerOptions, PagerOptions>? configure = null)
     {
-        var rig = Rig.Start(io: io, configure: configure);
+        var rig = StartRig(io: io, configure: configure);
         rig.Fill("f", pages * Page);
         return (rig, rig.Open("f"));
     }
 
     /// <summary>Dirties whole pages (a full-page write needs no read).</summary>
-    private static void Dirty(Rig rig, PagerFile file, params long[] pages)
+    private void Dirty(Rig rig, PagerFile file, params long[] pages)
     {
         foreach (var p in pages)
         {
@@ -29,7 +30,7 @@ public sealed class CleanTests
     }
 
     /// <summary>Makes async putpages answer Pend and keeps them for the test to complete.</summary>
-    private static List<(VnodeProtocol.PutPages Request, IActorRef Object)> PendAsyncWrites(Rig rig)
+    private List<(VnodeProtocol.PutPages Request, IActorRef Object)> PendAsyncWrites(Rig rig)
     {
         var pending = new List<(VnodeProtocol.PutPages, IActorRef)>();
         rig.Recorder.OnPut = (request, call) =>
@@ -46,7 +47,7 @@ public sealed class CleanTests
         return pending;
     }
 
-    private static VmObjectProtocol.CleanReply Clean(Rig rig, PagerFile file, PutFlags flags = PutFlags.Sync) =>
+    private VmObjectProtocol.CleanReply Clean(Rig rig, PagerFile file, PutFlags flags = PutFlags.Sync) =>
         rig.Ask<VmObjectProtocol.CleanReply>(file.VmObject, new VmObjectProtocol.Clean(flags));
 
     [Theory]

@@ -1,3 +1,5 @@
+using Akka.Actor;
+using Xunit.Abstractions;
 using ActorPager.Actors.Tests.Support;
 using ActorPager.Actors.Vnode;
 using ActorPager.Messages;
@@ -10,20 +12,20 @@ namespace ActorPager.Actors.Tests;
 /// the seeded scheduler's choice. Each run checks rule 1 and dirty ⊆ valid after every step, the
 /// pager's entry conditions (rules 2, 3, 14, 21) on every request, that no actor failed, and that
 /// pip drains to 0 at quiescence. A failure names the seed and the trace hash; rerun one seed
-/// with <c>Rig.Start(seed)</c> to replay it.
+/// with <c>StartRig(seed)</c> to replay it.
 /// </summary>
-public sealed class ConcurrencyTests
+public sealed class ConcurrencyTests(ITestOutputHelper output) : PagerTestKit(output)
 {
     private const int Page = Rig.Page;
     private const int Seeds = 200;
 
     /// <summary>Runs <paramref name="scenario"/> on seeds 1..<see cref="Seeds"/>; the first failure is reported with its seed and trace hash.</summary>
-    private static void ForEachSeed(Action<Rig> scenario, Func<PagerOptions, PagerOptions>? configure = null)
+    private void ForEachSeed(Action<Rig> scenario, Func<PagerOptions, PagerOptions>? configure = null)
     {
         var traces = new HashSet<ulong>();
         for (var seed = 1L; seed <= Seeds; seed++)
         {
-            var rig = Rig.Start(seed, configure: configure);
+            var rig = StartRig(seed, configure: configure);
             try
             {
                 scenario(rig);
@@ -40,7 +42,7 @@ public sealed class ConcurrencyTests
         Assert.True(traces.Count >= Seeds / 2, $"only {traces.Count} distinct interleavings in {Seeds} seeds");
     }
 
-    private static byte[] Bytes(int length, byte value) => Enumerable.Repeat(value, length).ToArray();
+    private byte[] Bytes(int length, byte value) => Enumerable.Repeat(value, length).ToArray();
 
     [Fact]
     [Rule(1, 3, 4, 10, 13)]

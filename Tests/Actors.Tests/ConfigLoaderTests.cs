@@ -11,19 +11,17 @@ public sealed class ConfigLoaderTests : IDisposable
 
     public static TheoryData<string, string> ReferenceSettings() => new()
     {
-        { "actorpager.actor.default-dispatcher.type", "thread-pool" },
-        { "actorpager.actor.default-dispatcher.throughput", "30" },
-        { "actorpager.actor.default-mailbox.mailbox-capacity", "-1" },
-        { "actorpager.actor.default-mailbox.overflow", "dead-letter" },
-        { "actorpager.actor.ask-timeout", "5s" },
-        { "actorpager.scheduler.type", "real-time" },
-        { "actorpager.scheduler.tick-duration", "1ms" },
-        { "actorpager.scheduler.ticks-per-wheel", "512" },
-        { "actorpager.deterministic.seed", "0" },
-        { "actorpager.deterministic.strategy", "random" },
-        { "actorpager.deterministic.pct-depth", "3" },
-        { "actorpager.deterministic.max-steps", "1000000" },
-        { "actorpager.log-level", "warning" },
+        { "actorpager.vm.page-size", "4KiB" },
+        { "actorpager.vm.cluster-max", "16" },
+        { "actorpager.vm.read-behind", "7" },
+        { "actorpager.vm.read-ahead", "8" },
+        { "actorpager.vm.dirty-age", "30s" },
+        { "actorpager.vm.daemon-interval", "250ms" },
+        { "actorpager.vm.max-vnodes", "10000" },
+        { "actorpager.storage.kind", "directory" },
+        { "actorpager.storage.sqlite.synchronous", "full" },
+        { "actorpager.storage.postgres.retry-limit", "3" },
+        { "actorpager.storage.group-commit.window", "2ms" },
         { "actorpager.http.listen", "127.0.0.1:5080" },
     };
 
@@ -42,9 +40,9 @@ public sealed class ConfigLoaderTests : IDisposable
     {
         var config = ConfigLoader.Load(null, ConfigFiles.NoVariables);
 
-        Assert.Equal(TimeSpan.FromSeconds(5), config.GetTimeSpan("actorpager.actor.ask-timeout"));
-        Assert.Equal(TimeSpan.FromMilliseconds(1), config.GetTimeSpan("actorpager.scheduler.tick-duration"));
-        Assert.Equal(1_000_000, config.GetLong("actorpager.deterministic.max-steps"));
+        Assert.Equal(TimeSpan.FromSeconds(30), config.GetTimeSpan("actorpager.vm.dirty-age"));
+        Assert.Equal(TimeSpan.FromMilliseconds(250), config.GetTimeSpan("actorpager.vm.daemon-interval"));
+        Assert.Equal(10_000, config.GetLong("actorpager.vm.max-vnodes"));
         Assert.Equal(4096, config.GetByteSize("actorpager.vm.page-size"));
         Assert.Equal(64L << 20, config.GetByteSize("actorpager.vm.physical-memory"));
         Assert.Equal(1L << 40, config.GetByteSize("actorpager.http.max-file-size"));
@@ -129,34 +127,34 @@ public sealed class ConfigLoaderTests : IDisposable
     [Fact]
     public void Load_UserFile_OverridesReference()
     {
-        var config = _files.Load("actorpager.actor.default-dispatcher.throughput = 5\nactorpager.scheduler { type = virtual }");
+        var config = _files.Load("actorpager.vm.cluster-max = 5\nactorpager.storage { kind = sqlite }");
 
-        Assert.Equal(5, config.GetInt("actorpager.actor.default-dispatcher.throughput"));
-        Assert.Equal("virtual", config.GetString("actorpager.scheduler.type"));
-        Assert.Equal(512, config.GetInt("actorpager.scheduler.ticks-per-wheel"));
-        Assert.Equal(Path.Combine(_files.Directory, "user.conf"), config.SourceOf("actorpager.scheduler.type"));
-        Assert.Equal("reference.conf", config.SourceOf("actorpager.scheduler.ticks-per-wheel"));
+        Assert.Equal(5, config.GetInt("actorpager.vm.cluster-max"));
+        Assert.Equal("sqlite", config.GetString("actorpager.storage.kind"));
+        Assert.Equal(256, config.GetInt("actorpager.storage.group-commit.max-batch"));
+        Assert.Equal(Path.Combine(_files.Directory, "user.conf"), config.SourceOf("actorpager.storage.kind"));
+        Assert.Equal("reference.conf", config.SourceOf("actorpager.storage.group-commit.max-batch"));
     }
 
     [Fact]
     public void Load_JsonUserFile_OverridesReference()
     {
-        var file = _files.Write("""{ "actorpager": { "log-level": "debug" } }""", "user.json");
+        var file = _files.Write("""{ "actorpager": { "storage": { "kind": "memory" } } }""", "user.json");
 
-        Assert.Equal("debug", ConfigLoader.Load(file, ConfigFiles.NoVariables).GetString("actorpager.log-level"));
+        Assert.Equal("memory", ConfigLoader.Load(file, ConfigFiles.NoVariables).GetString("actorpager.storage.kind"));
     }
 
     [Fact]
     public void Load_EnvironmentOverride_WinsOverUserFile()
     {
-        var file = _files.Write("actorpager.actor.default-dispatcher.throughput = 5");
-        var env = new Dictionary<string, string> { ["ACTORPAGER__ACTOR__DEFAULT_DISPATCHER__THROUGHPUT"] = "7", ["PATH"] = "/bin" };
+        var file = _files.Write("actorpager.vm.cluster-max = 5");
+        var env = new Dictionary<string, string> { ["ACTORPAGER__VM__CLUSTER_MAX"] = "7", ["PATH"] = "/bin" };
 
         var config = ConfigLoader.Load(file, env);
 
-        Assert.Equal(7, config.GetInt("actorpager.actor.default-dispatcher.throughput"));
-        Assert.Equal("environment variable ACTORPAGER__ACTOR__DEFAULT_DISPATCHER__THROUGHPUT", config.SourceOf("actorpager.actor.default-dispatcher.throughput"));
-        Assert.Equal(30, ConfigLoader.Load(null, ConfigFiles.NoVariables).GetInt("actorpager.actor.default-dispatcher.throughput"));
+        Assert.Equal(7, config.GetInt("actorpager.vm.cluster-max"));
+        Assert.Equal("environment variable ACTORPAGER__VM__CLUSTER_MAX", config.SourceOf("actorpager.vm.cluster-max"));
+        Assert.Equal(16, ConfigLoader.Load(null, ConfigFiles.NoVariables).GetInt("actorpager.vm.cluster-max"));
     }
 
     [Fact]
@@ -164,29 +162,29 @@ public sealed class ConfigLoaderTests : IDisposable
     {
         var env = new Dictionary<string, string>
         {
-            ["ACTORPAGER__LOG_LEVEL"] = "debug",
-            ["ACTORPAGER__SCHEDULER__TICK_DURATION"] = "2ms",
-            ["ACTORPAGER__DETERMINISTIC__PCT_DEPTH"] = "4",
+            ["ACTORPAGER__STORAGE__KIND"] = "memory",
+            ["ACTORPAGER__VM__DAEMON_INTERVAL"] = "2ms",
+            ["ACTORPAGER__VM__READ_AHEAD"] = "4",
         };
 
         var config = ConfigLoader.Load(null, env);
 
-        Assert.Equal("debug", config.GetString("actorpager.log-level"));
-        Assert.Equal(TimeSpan.FromMilliseconds(2), config.GetTimeSpan("actorpager.scheduler.tick-duration"));
-        Assert.Equal(4, config.GetInt("actorpager.deterministic.pct-depth"));
-        Assert.Equal("real-time", config.GetString("actorpager.scheduler.type"));
+        Assert.Equal("memory", config.GetString("actorpager.storage.kind"));
+        Assert.Equal(TimeSpan.FromMilliseconds(2), config.GetTimeSpan("actorpager.vm.daemon-interval"));
+        Assert.Equal(4, config.GetInt("actorpager.vm.read-ahead"));
+        Assert.Equal(7, config.GetInt("actorpager.vm.read-behind"));
     }
 
     [Fact]
     public void Load_UserFileSubstitutionOfAReferenceSetting_FailsNamingTheFile()
     {
         // Akka's reader resolves a file's substitutions within that file alone (docs/configuration.md).
-        var file = _files.Write("copy = ${actorpager.log-level}");
+        var file = _files.Write("copy = ${actorpager.vm.page-size}");
 
         var e = Assert.Throws<ConfigException>(() => ConfigLoader.Load(file, ConfigFiles.NoVariables));
 
         Assert.Equal(file, e.File);
-        Assert.Contains("Unresolved substitution: actorpager.log-level", e.Message, StringComparison.Ordinal);
+        Assert.Contains("Unresolved substitution: actorpager.vm.page-size", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -198,9 +196,9 @@ public sealed class ConfigLoaderTests : IDisposable
     }
 
     [Theory]
-    [InlineData("ACTORPAGER__ACTOR__DEFAULT_DISPATCHER__THROUGHPUT", "actorpager.actor.default-dispatcher.throughput")]
+    [InlineData("ACTORPAGER__STORAGE__GROUP_COMMIT__MAX_BATCH", "actorpager.storage.group-commit.max-batch")]
     [InlineData("ACTORPAGER__LOG_LEVEL", "actorpager.log-level")]
-    [InlineData("ACTORPAGER__SCHEDULER__TICKS_PER_WHEEL", "actorpager.scheduler.ticks-per-wheel")]
+    [InlineData("ACTORPAGER__VM__MAX_VNODES", "actorpager.vm.max-vnodes")]
     [InlineData("ACTORPAGER__DETERMINISTIC__SEED", "actorpager.deterministic.seed")]
     [InlineData("ACTORPAGER__X__A.B", "actorpager.x.\"a.b\"")]
     [InlineData("ACTORPAGER__", null)]

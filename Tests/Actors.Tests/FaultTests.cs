@@ -1,3 +1,4 @@
+using Xunit.Abstractions;
 using ActorPager.Actors.Tests.Support;
 using ActorPager.Messages;
 using ActorPager.Storage;
@@ -5,18 +6,18 @@ using ActorPager.Storage;
 namespace ActorPager.Actors.Tests;
 
 /// <summary>Faults through the VM object (§2.4): clusters, busy sleeps, the pager's statuses, the vnode lock.</summary>
-public sealed class FaultTests
+public sealed class FaultTests(ITestOutputHelper output) : PagerTestKit(output)
 {
     private const int Page = Rig.Page;
 
-    private static (Rig Rig, PagerFile File) Setup(long pages = 16, IoMode io = IoMode.Scheduled, Func<PagerOptions, PagerOptions>? configure = null)
+    private (Rig Rig, PagerFile File) Setup(long pages = 16, IoMode io = IoMode.Scheduled, Func<PagerOptions, PagerOptions>? configure = null)
     {
-        var rig = Rig.Start(io: io, configure: configure);
+        var rig = StartRig(io: io, configure: configure);
         rig.Fill("f", pages * Page);
         return (rig, rig.Open("f"));
     }
 
-    private static VmObjectProtocol.FaultReply Fault(Rig rig, PagerFile file, long pindex, bool write = false) =>
+    private VmObjectProtocol.FaultReply Fault(Rig rig, PagerFile file, long pindex, bool write = false) =>
         rig.Ask<VmObjectProtocol.FaultReply>(file.VmObject, new VmObjectProtocol.Fault(pindex, write));
 
     [Theory]
@@ -212,7 +213,7 @@ public sealed class FaultTests
     [Rule(39)]
     public void Fault_HoleInTheStore_ZeroFills()
     {
-        var rig = Rig.Start(configure: o => o with { ReadAhead = 0, ReadBehind = 0 });
+        var rig = StartRig(configure: o => o with { ReadAhead = 0, ReadBehind = 0 });
         rig.Fill("f", Page);
         rig.StoreNow(() => rig.Store.SetSizeAsync("f", 4 * Page));
         var file = rig.Open("f");
@@ -296,7 +297,7 @@ public sealed class FaultTests
     [Rule(19)]
     public void Read_AcrossEof_StopsAtEofAndBytesPastEofReadZeroAfterGrowing()
     {
-        var rig = Rig.Start();
+        var rig = StartRig();
         rig.Fill("f", (2 * Page) + 100);
         var file = rig.Open("f");
         var bytes = new byte[2 * Page];
@@ -331,7 +332,7 @@ public sealed class FaultTests
     [Rule(10)]
     public void Fault_FrameShortage_WaitsForThePageDaemonAndRestarts()
     {
-        var rig = Rig.Start(frames: 8, configure: o => o with { PhysicalMemory = 8 * Page, ReadAhead = 0, ReadBehind = 0 });
+        var rig = StartRig(frames: 8, configure: o => o with { PhysicalMemory = 8 * Page, ReadAhead = 0, ReadBehind = 0 });
         rig.Fill("f", 16 * Page);
         var file = rig.Open("f");
         for (var p = 0; p < 16; p++)

@@ -1,3 +1,4 @@
+using Xunit.Abstractions;
 using ActorPager.Actors.Tests.Support;
 using ActorPager.Messages;
 using ActorPager.Storage;
@@ -8,14 +9,14 @@ namespace ActorPager.Actors.Tests;
 /// The generic pager called directly, as a vnode calls it: what VOP_GETPAGES (§2.1) and
 /// VOP_PUTPAGES (§2.3) answer and which page operations they ask for.
 /// </summary>
-public sealed class GenericPagerTests
+public sealed class GenericPagerTests(ITestOutputHelper output) : PagerTestKit(output)
 {
     private const int Page = Rig.Page;
     private const byte Full = Rig.Full;
 
-    private static DirectPager WithFile(long size, long written = -1)
+    private DirectPager WithFile(long size, long written = -1)
     {
-        var direct = new DirectPager();
+        var direct = StartDirect();
         var data = new byte[written < 0 ? size : written];
         for (var i = 0; i < data.Length; i++)
         {
@@ -27,7 +28,7 @@ public sealed class GenericPagerTests
         return direct;
     }
 
-    private static PageOp[] OpsOf(VnodeProtocol.GetPagesReply reply, long pindex) => reply.Ops.Where(o => o.PIndex == pindex).ToArray();
+    private PageOp[] OpsOf(VnodeProtocol.GetPagesReply reply, long pindex) => reply.Ops.Where(o => o.PIndex == pindex).ToArray();
 
     [Fact]
     [Rule(15, 17)]
@@ -141,7 +142,7 @@ public sealed class GenericPagerTests
     public void GetPages_ReadError_AnswersErrorAndFreesEveryExtraPage()
     {
         var store = new ScriptedStore { OnRead = (_, _) => ScriptedStore.IoError("disk on fire") };
-        var direct = new DirectPager(store);
+        var direct = StartDirect(store);
         var pages = direct.Pages(0, 4);
         var reply = direct.GetPages(pages, 2, 8 * Page);
         Assert.Equal(PagerStatus.Error, reply.Status);
@@ -230,7 +231,7 @@ public sealed class GenericPagerTests
     public void PutPages_AsyncWriteFails_CompletionRedirtiesAndActivatesBeforeUnbusy()
     {
         var store = new ScriptedStore { OnWrite = (_, _) => ScriptedStore.IoError("no space") };
-        var direct = new DirectPager(store);
+        var direct = StartDirect(store);
         var reply = direct.PutPages(direct.Pages(0, 2, Full, Full, shared: true), PutFlags.None, 8 * Page);
         Assert.Equal([PagerStatus.Pend, PagerStatus.Pend], reply.Rtvals);
         direct.Settle();
@@ -310,7 +311,7 @@ public sealed class GenericPagerTests
     public void PutPages_ShortSyncWrite_PagesWrittenBeforeTheFailureOkLaterOnesError(int written, PagerStatus[] expected)
     {
         var store = new ScriptedStore { OnWrite = (_, _) => ScriptedStore.IoError("short write", written) };
-        var direct = new DirectPager(store);
+        var direct = StartDirect(store);
         var reply = direct.PutPages(direct.Pages(0, 3, Full, Full, shared: true), PutFlags.Sync, 8 * Page);
         Assert.Equal(expected, reply.Rtvals);
 
@@ -326,7 +327,7 @@ public sealed class GenericPagerTests
     public void PutPages_ShortAsyncWrite_CompletionRedirtiesTheUnwrittenPages()
     {
         var store = new ScriptedStore { OnWrite = (_, _) => ScriptedStore.IoError("short write", Page + 7) };
-        var direct = new DirectPager(store);
+        var direct = StartDirect(store);
         direct.PutPages(direct.Pages(0, 3, Full, Full, shared: true), PutFlags.None, 8 * Page);
         direct.Settle();
         var completion = Assert.Single(direct.Completions);

@@ -1,22 +1,23 @@
+using Xunit.Abstractions;
 using ActorPager.Actors.Tests.Support;
 using ActorPager.Messages;
-using ActorPager.Runtime;
+using Akka.Actor;
 
 namespace ActorPager.Actors.Tests;
 
 /// <summary>Create, get and destroy of the VM object (§2.8), references, and nullfs stacking (§2.9).</summary>
-public sealed class LifecycleTests
+public sealed class LifecycleTests(ITestOutputHelper output) : PagerTestKit(output)
 {
     private const int Page = Rig.Page;
 
-    private static (Rig Rig, PagerFile File) Setup(IoMode io = IoMode.Scheduled)
+    private (Rig Rig, PagerFile File) Setup(IoMode io = IoMode.Scheduled)
     {
-        var rig = Rig.Start(io: io);
+        var rig = StartRig(io: io);
         rig.Fill("f", 16 * Page);
         return (rig, rig.Open("f"));
     }
 
-    private static void Dirty(Rig rig, PagerFile file, params long[] pages)
+    private void Dirty(Rig rig, PagerFile file, params long[] pages)
     {
         foreach (var p in pages)
         {
@@ -24,7 +25,7 @@ public sealed class LifecycleTests
         }
     }
 
-    private static void DropReference(Rig rig, PagerFile file)
+    private void DropReference(Rig rig, PagerFile file)
     {
         file.VmObject.Tell(VmObjectProtocol.Deallocate.Instance);
         rig.Settle();
@@ -197,7 +198,7 @@ public sealed class LifecycleTests
     [Rule(57)]
     public void Nullfs_UpperVnode_SharesTheLowerObjectAndPagesThroughTheLowerVnode()
     {
-        var rig = Rig.Start();
+        var rig = StartRig();
         rig.Fill("f", 8 * Page);
         rig.Pager.MountNull("n", "m");
         var lower = rig.Open("f");
@@ -223,7 +224,7 @@ public sealed class LifecycleTests
     [Rule(57)]
     public void Nullfs_WriteThroughUpper_IsSeenThroughLower()
     {
-        var rig = Rig.Start();
+        var rig = StartRig();
         rig.Fill("f", 4 * Page);
         rig.Pager.MountNull("n", "m");
         var upper = rig.Open("f", mount: "n");

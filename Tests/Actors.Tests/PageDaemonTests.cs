@@ -1,3 +1,4 @@
+using Xunit.Abstractions;
 using ActorPager.Actors.Tests.Support;
 using ActorPager.Messages;
 using static ActorPager.Actors.Tests.Support.Rig;
@@ -5,12 +6,12 @@ using static ActorPager.Actors.Tests.Support.Rig;
 namespace ActorPager.Actors.Tests;
 
 /// <summary>The page daemon's own loop: the free target on its timer, dirty aging, and a forced sync under a shortage.</summary>
-public sealed class PageDaemonTests
+public sealed class PageDaemonTests(ITestOutputHelper output) : PagerTestKit(output)
 {
     [Fact]
     public void Daemon_FreeFramesBelowTarget_FreesCleanPagesOnItsTimer()
     {
-        var rig = Rig.Start(frames: 16, configure: o => o with { FreeTarget = 10, DaemonInterval = TimeSpan.FromSeconds(1) });
+        var rig = StartRig(frames: 16, configure: o => o with { FreeTarget = 10, DaemonInterval = TimeSpan.FromSeconds(1) });
         rig.Fill("f", 14 * Page);
         var file = rig.Open("f");
         var buffer = new byte[14 * Page];
@@ -28,7 +29,7 @@ public sealed class PageDaemonTests
     [Fact]
     public void Daemon_PageDirtyLongerThanDirtyAge_IsWrittenBack()
     {
-        var rig = Rig.Start(frames: 32, configure: o => o with { DirtyAge = TimeSpan.FromSeconds(5), DaemonInterval = TimeSpan.FromSeconds(1) });
+        var rig = StartRig(frames: 32, configure: o => o with { DirtyAge = TimeSpan.FromSeconds(5), DaemonInterval = TimeSpan.FromSeconds(1) });
         rig.Fill("f", 4 * Page);
         var file = rig.Open("f");
         var data = new byte[Page];
@@ -51,7 +52,7 @@ public sealed class PageDaemonTests
     [Rule(28)]
     public void Daemon_FreeFramesBelowMinimum_LaundersWithTheSyncFlag()
     {
-        var rig = Rig.Start(frames: 16, configure: o => o with { FreeTarget = 12, FreeMin = 12, DaemonInterval = TimeSpan.FromSeconds(1) });
+        var rig = StartRig(frames: 16, configure: o => o with { FreeTarget = 12, FreeMin = 12, DaemonInterval = TimeSpan.FromSeconds(1) });
         rig.Fill("f", 14 * Page);
         var file = rig.Open("f");
         var data = new byte[14 * Page];
@@ -69,7 +70,7 @@ public sealed class PageDaemonTests
     [Fact]
     public void Write_MoreDirtyPagesThanFrames_DaemonLaundersAndEveryWriteLands()
     {
-        var rig = Rig.Start(frames: 8, configure: o => o with { PhysicalMemory = 8 * Page, ReadAhead = 0, ReadBehind = 0, DaemonInterval = TimeSpan.FromSeconds(1) });
+        var rig = StartRig(frames: 8, configure: o => o with { PhysicalMemory = 8 * Page, ReadAhead = 0, ReadBehind = 0, DaemonInterval = TimeSpan.FromSeconds(1) });
         rig.Fill("f", 24 * Page);
         var file = rig.Open("f");
         for (var p = 0; p < 24; p++)

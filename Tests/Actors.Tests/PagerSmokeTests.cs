@@ -1,15 +1,18 @@
-using ActorPager.Messages;
-using ActorPager.Runtime;
+using ActorPager.Actors.Tests.Support;
+using ActorPager.Harness.Dispatch;
 using ActorPager.Storage;
+using Akka.Actor;
+using Xunit.Abstractions;
 
 namespace ActorPager.Actors.Tests;
 
-public sealed class PagerSmokeTests
+/// <summary>The pager end to end through its .NET API: on Akka's thread pool, and on the deterministic dispatcher.</summary>
+public sealed class PagerSmokeTests(ITestOutputHelper output) : PagerTestKit(output)
 {
     [Fact]
     public async Task WriteReadSync_MemoryStore_RoundTrips()
     {
-        await using var system = ActorSystem.Create("smoke", new ActorSystemSettings { LogToStandardError = true });
+        using var system = ActorSystem.Create("smoke");
         var pager = PagerSystem.Start(system, new PagerOptions { PhysicalMemory = 4 * 1024 * 1024 });
         var store = new MemoryStore();
         pager.Mount("m", store);
@@ -34,12 +37,13 @@ public sealed class PagerSmokeTests
         await store.ReadAsync("a/b.bin", 100, raw);
         Assert.Equal(data, raw);
         await file.DisposeAsync();
+        await system.Terminate();
     }
 
     [Fact]
     public async Task ColdRead_ClusteredGetPages_ReadsFromStore()
     {
-        await using var system = ActorSystem.Create("smoke");
+        using var system = ActorSystem.Create("smoke");
         var pager = PagerSystem.Start(system, new PagerOptions { PhysicalMemory = 4 * 1024 * 1024 });
         var store = new MemoryStore();
         var data = new byte[64 * 1024];
@@ -54,6 +58,7 @@ public sealed class PagerSmokeTests
         Assert.Equal(16, stat.Resident);
         Assert.Equal(0, stat.Busy);
         Assert.Equal(0, stat.Pip);
+        await system.Terminate();
     }
 
     [Theory]
@@ -62,11 +67,11 @@ public sealed class PagerSmokeTests
     [InlineData(3)]
     public async Task WriteReadSync_DeterministicSimulatedStore_RoundTrips(long seed)
     {
-        var system = ActorSystem.Create("det", new ActorSystemSettings { Dispatcher = DispatcherKind.Deterministic, Seed = seed });
-        var d = system.Deterministic!;
+        BeginRun(seed);
+        var d = Dispatcher;
         var store = new SimulatedStore();
         d.AddExternalSource(new SimulatedIoEvents(store));
-        var pager = PagerSystem.Start(system, new PagerOptions { PhysicalMemory = 1024 * 1024 });
+        var pager = PagerSystem.Start(Sys, new PagerOptions { PhysicalMemory = 1024 * 1024 }, new PagerPlacement { Home = Deterministic.Home, Ask = Deterministic.Ask });
         pager.Mount("m", store);
         var open = pager.OpenAsync("m", "f");
         Assert.True(d.RunUntil(() => open.IsCompleted), $"seed {seed}: open did not finish");
@@ -87,7 +92,5 @@ public sealed class PagerSmokeTests
         d.RunUntil(() => stat.IsCompleted);
         Assert.Equal(0, (await stat).Pip);
         Assert.Equal(0, (await stat).Dirty);
-        var terminate = system.Terminate();
-        d.RunUntil(() => terminate.IsCompleted, TimeSpan.FromSeconds(5));
     }
 }

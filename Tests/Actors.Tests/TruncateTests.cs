@@ -1,24 +1,25 @@
+using Xunit.Abstractions;
 using ActorPager.Actors.Tests.Support;
 using ActorPager.Messages;
-using ActorPager.Runtime;
+using Akka.Actor;
 
 namespace ActorPager.Actors.Tests;
 
 /// <summary>vnode_pager_setsize (§2.7): shrinking and growing, through the vnode's SetSize VOP.</summary>
-public sealed class TruncateTests
+public sealed class TruncateTests(ITestOutputHelper output) : PagerTestKit(output)
 {
     private const int Page = Rig.Page;
 
-    private static (Rig Rig, PagerFile File) Setup(long pages = 16)
+    private (Rig Rig, PagerFile File) Setup(long pages = 16)
     {
-        var rig = Rig.Start();
+        var rig = StartRig();
         rig.Fill("f", pages * Page);
         var file = rig.Open("f");
         rig.Ask<VmObjectProtocol.ReadReply>(file.VmObject, new VmObjectProtocol.Read(0, new byte[pages * Page]));
         return (rig, file);
     }
 
-    private static VnodeProtocol.SetSizeReply SetSize(Rig rig, PagerFile file, long size) =>
+    private VnodeProtocol.SetSizeReply SetSize(Rig rig, PagerFile file, long size) =>
         rig.Ask<VnodeProtocol.SetSizeReply>(file.Vnode, new VnodeProtocol.SetSize(size));
 
     [Theory]
@@ -129,7 +130,7 @@ public sealed class TruncateTests
     [Rule(50)]
     public void SetSize_VnodeWithoutObject_SetsTheFileSizeOnly()
     {
-        var rig = Rig.Start();
+        var rig = StartRig();
         rig.Fill("g", 2 * Page);
         var lookup = rig.Ask<MountProtocol.LookupReply>(rig.Mount, new MountProtocol.Lookup("g"));
         rig.Store.AutoComplete = true;

@@ -1,7 +1,9 @@
 using ActorPager.Actors.Pager;
 using ActorPager.Actors.Vm;
 using ActorPager.Messages;
-using ActorPager.Runtime;
+using ActorPager.Harness.Dispatch;
+using Akka.Actor;
+using Akka.TestKit;
 using ActorPager.Storage;
 
 namespace ActorPager.Actors.Tests.Support;
@@ -15,24 +17,23 @@ namespace ActorPager.Actors.Tests.Support;
 internal sealed class DirectPager
 {
     public const int Page = Rig.Page;
-    private readonly List<(object Message, IActorRef? Sender)> _inbox = [];
+    private readonly List<object> _inbox = [];
     private readonly List<object> _hostInbox = [];
     private readonly IActorRef _host;
+    private readonly TestProbe _object;
     private readonly IActorRef _probe;
     private long _nextId;
 
-    public DirectPager(IPageStore? store = null, long seed = 1)
+    internal DirectPager(PagerTestKit kit, IPageStore? store)
     {
-        System = ActorSystem.Create("direct", new ActorSystemSettings { Dispatcher = DispatcherKind.Deterministic, Seed = seed, LogToStandardError = false });
-        D = System.Deterministic!;
+        D = kit.Dispatcher;
         Simulated = new SimulatedStore(autoComplete: true);
         Store = store ?? Simulated;
         Memory = new PhysicalMemory(Page, 32);
-        _host = System.ActorOf(Props.Create(() => new HostActor(_hostInbox)), "vnode");
-        _probe = System.ActorOf(Props.Create(() => new ProbeActor(_inbox)), "object");
+        _host = kit.Spawn(Props.Create(() => new HostActor(_hostInbox)), "vnode");
+        _object = kit.CreateTestProbe("object");
+        _probe = _object.Ref;
     }
-
-    public ActorSystem System { get; }
 
     public DeterministicDispatcher D { get; }
 
@@ -48,7 +49,21 @@ internal sealed class DirectPager
     /// <summary>Holds taken with HoldVnode.</summary>
     public int Holds { get; private set; }
 
-    public IReadOnlyList<object> Replies => _inbox.Select(m => m.Message).ToList();
+    public IReadOnlyList<object> Replies => Inbox.ToList();
+
+    /// <summary>What the object's probe received so far, in order.</summary>
+    private List<object> Inbox
+    {
+        get
+        {
+            while (_object.HasMessages)
+            {
+                _inbox.Add(_object.ReceiveOne(TimeSpan.Zero)!);
+            }
+
+            return _inbox;
+        }
+    }
 
     /// <summary>Pages [first, first + n), allocated and set up as a VM object would before the call.</summary>
     public PageDescriptor[] Pages(long first, int n, byte valid = 0, byte dirty = 0, bool shared = false)
@@ -97,7 +112,7 @@ internal sealed class DirectPager
     }
 
     /// <summary>Every completion received so far.</summary>
-    public List<VmObjectProtocol.WriteCompleted> Completions => _inbox.Select(m => m.Message).OfType<VmObjectProtocol.WriteCompleted>().ToList();
+    public List<VmObjectProtocol.WriteCompleted> Completions => Inbox.OfType<VmObjectProtocol.WriteCompleted>().ToList();
 
     /// <summary>Runs until nothing is left (completions delivered).</summary>
     public void Settle() => D.RunUntilIdle(100_000);
@@ -105,14 +120,14 @@ internal sealed class DirectPager
     private TReply Call<TRequest, TReply>(Action<TRequest, PagerCall> run, TRequest request, long fileSize, bool doomed)
         where TReply : class
     {
-        var before = _inbox.Count;
+        var before = Inbox.Count;
         _host.Tell(new HostActor.Run(context =>
         {
             var call = new PagerCall(context, _probe, "f", fileSize, doomed, Store, Memory, 1, _ => Holds++);
             run(request, call);
         }));
-        D.RunUntil(() => _inbox.Skip(before).Any(m => m.Message is TReply), TimeSpan.FromSeconds(10));
-        return _inbox.Skip(before).Select(m => m.Message).OfType<TReply>().FirstOrDefault()
-            ?? throw new Xunit.Sdk.XunitException($"no {typeof(TReply).Name}; got {string.Join(", ", _inbox.Skip(before).Select(m => m.Message))}");
+        D.RunUntil(() => Inbox.Skip(before).Any(m => m is TReply), TimeSpan.FromSeconds(10));
+        return Inbox.Skip(before).OfType<TReply>().FirstOrDefault()
+            ?? throw new Xunit.Sdk.XunitException($"no {typeof(TReply).Name}; got {string.Join(", ", Inbox.Skip(before))}");
     }
 }

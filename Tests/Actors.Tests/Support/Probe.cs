@@ -1,16 +1,6 @@
-using ActorPager.Runtime;
+using Akka.Actor;
 
 namespace ActorPager.Actors.Tests.Support;
-
-/// <summary>A test actor that keeps every message it receives, with its sender, in order.</summary>
-internal sealed class ProbeActor(List<(object Message, IActorRef? Sender)> inbox) : ActorBase
-{
-    protected override bool Receive(object message)
-    {
-        inbox.Add((message, Sender));
-        return true;
-    }
-}
 
 /// <summary>
 /// An actor that runs test code inside its own turn, with its context: used to call a pager

@@ -1,6 +1,9 @@
 using ActorPager.Actors.Pager;
 using ActorPager.Messages;
-using ActorPager.Runtime;
+using ActorPager.Harness.Dispatch;
+using Akka.Actor;
+using Akka.Event;
+using Akka.TestKit;
 using ActorPager.Storage;
 
 namespace ActorPager.Actors.Tests.Support;
@@ -16,9 +19,9 @@ internal enum IoMode
 }
 
 /// <summary>
-/// A pager on a fresh deterministic actor system over a <see cref="SimulatedStore"/>, with a
-/// <see cref="RecordingPager"/> on its mount, an invariant check after every step (rule 1, dirty
-/// ⊆ valid) and a record of every error logged. Drive it with <see cref="Ask"/> and
+/// A pager on a run of the kit's deterministic actor system over a <see cref="SimulatedStore"/>,
+/// with a <see cref="RecordingPager"/> on its mount, an invariant check after every step (rule 1,
+/// dirty ⊆ valid) and a record of every error logged. Drive it with <see cref="Ask"/> and
 /// <see cref="Run"/>; every failure message starts with <see cref="Tag"/> (seed and trace hash).
 /// </summary>
 internal sealed class Rig
@@ -27,44 +30,41 @@ internal sealed class Rig
     public const byte Full = 0xff;
     public static readonly TimeSpan Limit = TimeSpan.FromSeconds(20);
 
-    private readonly List<(object Message, IActorRef? Sender)> _probeInbox = [];
+    private readonly PagerTestKit _kit;
+    private readonly TestProbe _errors;
+    private readonly List<object> _probeInbox = [];
 
-    private Rig(long seed, IoMode io, PagerOptions options, Func<Vm.PhysicalMemory, IPager>? pager, string strategy)
+    internal Rig(PagerTestKit kit, long seed, IoMode io, PagerOptions options, Func<Vm.PhysicalMemory, IPager>? pager, string strategy)
     {
+        _kit = kit;
         Seed = seed;
-        System = ActorSystem.Create("rig", new ActorSystemSettings
+        kit.BeginRun(seed, strategy switch
         {
-            Dispatcher = DispatcherKind.Deterministic,
-            Seed = seed,
-            Strategy = strategy,
-            AskTimeout = TimeSpan.FromHours(1),
-            LogToStandardError = false,
+            "random" => new RandomStrategy(seed),
+            "pct" => new PctStrategy(seed, 3, 200),
+            _ => throw new ArgumentException($"unknown strategy {strategy}", nameof(strategy)),
         });
-        D = System.Deterministic!;
+        D = kit.Dispatcher;
         Store = new SimulatedStore();
         if (io == IoMode.Scheduled)
         {
             D.AddExternalSource(new SimulatedIoEvents(Store));
         }
 
-        Pager = PagerSystem.Start(System, options);
+        Pager = PagerSystem.Start(kit.Sys, options, new PagerPlacement { Home = kit.Deterministic.Home, Ask = kit.Deterministic.Ask });
         Memory = Pager.Memory;
         Recorder = new RecordingPager(Memory, pager?.Invoke(Memory));
         Mount = Pager.Mount("m", Store, Recorder);
-        Probe = System.ActorOf(Props.Create(() => new ProbeActor(_probeInbox)), "probe");
-        System.EventStream.Subscribe<LogEvent>(e =>
-        {
-            if (e.Level >= LogLevel.Error)
-            {
-                Errors.Add(e.ToString());
-            }
-        });
+        Probe = kit.CreateTestProbe();
+
+        // Error events are published synchronously, inside the step that logs them: a probe
+        // (calling-thread dispatcher) collects them in order.
+        _errors = kit.CreateTestProbe();
+        kit.Sys.EventStream.Subscribe(_errors.Ref, typeof(Error));
         D.Delivered += CheckStep;
     }
 
     public long Seed { get; }
-
-    public ActorSystem System { get; }
 
     public DeterministicDispatcher D { get; }
 
@@ -78,30 +78,40 @@ internal sealed class Rig
 
     public IActorRef Mount { get; }
 
-    /// <summary>A probe actor: messages sent to it are kept in <see cref="Inbox"/>.</summary>
-    public IActorRef Probe { get; }
-
-    public IReadOnlyList<(object Message, IActorRef? Sender)> Inbox => _probeInbox;
+    /// <summary>An Akka test probe, for requests whose replies the test reads with <see cref="Received{T}"/>.</summary>
+    public TestProbe Probe { get; }
 
     /// <summary>Invariants broken at some step (rule 1, dirty ⊆ valid), and entry conditions the pager saw broken.</summary>
     public List<string> Violations { get; } = [];
 
     /// <summary>Errors logged (an actor that threw, a protocol violation the pager code caught).</summary>
-    public List<string> Errors { get; } = [];
+    public List<string> Errors
+    {
+        get
+        {
+            while (_errors.HasMessages)
+            {
+                _errorLog.Add(_errors.ReceiveOne(TimeSpan.Zero)?.ToString() ?? "null");
+            }
+
+            return _errorLog;
+        }
+    }
+
+    private readonly List<string> _errorLog = [];
 
     /// <summary>"seed S (trace H)": the start of every failure message, to replay the run.</summary>
     public string Tag => $"seed {Seed} (trace {D.Trace.Hash:x16})";
 
-    /// <summary>A new rig. Frames: 64 pages by default (small, so shortages are easy to reach).</summary>
-    public static Rig Start(long seed = 1, IoMode io = IoMode.Scheduled, int frames = 64, Func<PagerOptions, PagerOptions>? configure = null, Func<Vm.PhysicalMemory, IPager>? pager = null, string strategy = "random")
-    {
-        var options = new PagerOptions { PhysicalMemory = (long)frames * Page, DirtyAge = TimeSpan.FromHours(1) };
-        options = configure?.Invoke(options) ?? options;
-        return new Rig(seed, io, options, pager, strategy);
-    }
-
     /// <summary>The byte a test file holds at <paramref name="offset"/>: never 0, so zero-fill shows.</summary>
     public static byte Pattern(long offset) => (byte)((offset % 251) + 1);
+
+    /// <summary>Stops checking steps: a newer rig runs on the kit now.</summary>
+    internal void Detach()
+    {
+        D.Delivered -= CheckStep;
+        _kit.Sys.EventStream.Unsubscribe(_errors.Ref);
+    }
 
     /// <summary>Writes <paramref name="length"/> pattern bytes to <paramref name="path"/> in the store, outside the pager.</summary>
     public void Fill(string path, long length, long offset = 0)
@@ -149,8 +159,8 @@ internal sealed class Rig
         }
     }
 
-    /// <summary>Sends <paramref name="message"/> to <paramref name="target"/> with an Ask; the task completes within a later step.</summary>
-    public Task<object> Send(IActorRef target, object message) => target.Ask<object>(message, TimeSpan.FromHours(1), System);
+    /// <summary>Sends <paramref name="message"/> to <paramref name="target"/> with an ask; the task completes within a later step.</summary>
+    public Task<object> Send(IActorRef target, object message) => _kit.Deterministic.Ask(target, message, TimeSpan.FromHours(1));
 
     /// <summary>Sends and runs until the reply; returns it.</summary>
     public object Ask(IActorRef target, object message, TimeSpan? limit = null)
@@ -203,8 +213,16 @@ internal sealed class Rig
         return buffer;
     }
 
-    /// <summary>Messages the probe received of type <typeparamref name="T"/>.</summary>
-    public List<T> Received<T>() => _probeInbox.Select(m => m.Message).OfType<T>().ToList();
+    /// <summary>Messages the probe received so far of type <typeparamref name="T"/>.</summary>
+    public List<T> Received<T>()
+    {
+        while (Probe.HasMessages)
+        {
+            _probeInbox.Add(Probe.ReceiveOne(TimeSpan.Zero)!);
+        }
+
+        return _probeInbox.OfType<T>().ToList();
+    }
 
     /// <summary>Fails when an invariant broke, the pager saw a broken entry condition or an error was logged.</summary>
     public void AssertClean()
@@ -225,12 +243,11 @@ internal sealed class Rig
     /// <summary>How many deliveries of a message type (by name) the trace holds.</summary>
     public int Deliveries(string messageType) => D.Trace.Deliveries.Count(d => d.Message == messageType);
 
-    public string TraceTail(int lines = 60)
+    public string TraceTail(int lines = 400)
     {
         var all = D.Trace.Deliveries;
         return "last deliveries:\n" + string.Join("\n", all.Skip(Math.Max(0, all.Count - lines)));
     }
-
     private void CheckStep(Delivery delivery)
     {
         if (Violations.Count > 20)

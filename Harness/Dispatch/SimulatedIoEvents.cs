@@ -1,7 +1,6 @@
-using ActorPager.Runtime;
 using ActorPager.Storage;
 
-namespace ActorPager.Actors;
+namespace ActorPager.Harness.Dispatch;
 
 /// <summary>
 /// Hands a <see cref="SimulatedStore"/>'s pending operations to the deterministic dispatcher as

@@ -1,0 +1,18 @@
+using Akka.Event;
+
+namespace ActorPager.Actors;
+
+/// <summary>
+/// Every log line the pager's actors write, in one place (Npgsql's habit), so each says the same
+/// thing the same way and a reader can see at a glance what the pager ever logs and at which level.
+/// </summary>
+internal static class PagerLog
+{
+    /// <summary>A synchronous putpages answered Pend (rule 28): the pages stay dirty on the active queue.</summary>
+    public static void SyncPutPagesPended(this ILoggingAdapter log, long requestId, object status) =>
+        log.Error("putpages {0} answered {1} for a synchronous write (rule 28); the pages stay dirty", requestId, status);
+
+    /// <summary>The vnode refused a request of this object as malformed: a bug in the object.</summary>
+    public static void RequestRejected(this ILoggingAdapter log, string reason) =>
+        log.Error("the vnode rejected a request: {0}", reason);
+}

@@ -13,6 +13,6 @@ internal static class PagerLog
         log.Error("putpages {0} answered {1} for a synchronous write (rule 28); the pages stay dirty", requestId, status);
 
     /// <summary>The vnode refused a request of this object as malformed: a bug in the object.</summary>
-    public static void RequestRejected(this ILoggingAdapter log, string reason) =>
-        log.Error("the vnode rejected a request: {0}", reason);
+    public static void RequestRejected(this ILoggingAdapter log, long requestId, string reason) =>
+        log.Error("the vnode rejected request {0}: {1}", requestId, reason);
 }

@@ -5,7 +5,7 @@ namespace ActorPager.Messages;
 /// <summary>Messages to a mount: the vnode table of one filesystem (namei and vnode recycling).</summary>
 public static class MountProtocol
 {
-    /// <summary>Finds or creates the vnode of <paramref name="Path"/> and counts a use of it. Answered with <see cref="LookupReply"/> or <see cref="RequestRejected"/>.</summary>
+    /// <summary>Finds or creates the vnode of <paramref name="Path"/> and counts a use of it. Answered with <see cref="LookupReply"/> or <see cref="LookupFailed"/>.</summary>
     /// <param name="Path">The file's path on the mount (checked by the store's name rules).</param>
     public sealed record Lookup(string Path);
 
@@ -13,6 +13,11 @@ public static class MountProtocol
     /// <param name="Path">The path looked up.</param>
     /// <param name="Vnode">Its vnode.</param>
     public sealed record LookupReply(string Path, IActorRef Vnode);
+
+    /// <summary>The answer to a <see cref="Lookup"/> that found no vnode: a bad path, or the store could not say how big the file is. Nothing was counted.</summary>
+    /// <param name="Path">The path looked up, so a mount stacked over this one finds its waiters by it.</param>
+    /// <param name="Reason">What was wrong, for the user.</param>
+    public sealed record LookupFailed(string Path, string Reason);
 
     /// <summary>Ends a use counted by <see cref="Lookup"/>; an unused vnode may be recycled.</summary>
     /// <param name="Path">The path.</param>

@@ -61,4 +61,8 @@ public readonly record struct PageOp(long PIndex, PageOpKind Kind, byte Mask = 0
 
 /// <summary>A request refused for bad input: nothing changed. The reason says what was wrong and where.</summary>
 /// <param name="Reason">A message a user can act on.</param>
-public sealed record RequestRejected(string Reason);
+/// <param name="RequestId">
+/// The id of the refused request when it carried one (a getpages or putpages of a VM object), so
+/// the sender can find it and undo what it set up for it; 0 for requests without an id.
+/// </param>
+public sealed record RequestRejected(string Reason, long RequestId = 0);

@@ -135,6 +135,7 @@ public sealed class PagerSystem
         {
             T ok => ok,
             RequestRejected rejected => throw new PagerException($"{what}: {rejected.Reason}"),
+            MountProtocol.LookupFailed failed => throw new PagerException($"{what}: {failed.Reason}"),
             _ => throw new PagerException($"{what}: unexpected reply {reply.GetType().Name}"),
         };
 

@@ -370,9 +370,44 @@ internal sealed partial class VmObjectActor
         }
     }
 
-    /// <summary>The vnode refused a request as malformed: a bug in this object; undo as for a refused lock but do not retry.</summary>
-    private void OnRejected(RequestRejected rejected) =>
-        Context.GetLogger().RequestRejected(rejected.Reason);
+    /// <summary>
+    /// The vnode refused a paging request as malformed: a bug on this side, logged. The request is
+    /// undone as for a refused lock (its pages freed or unbusied, its pip dropped) but not retried:
+    /// the fault fails, and a flush counts its pages as errors, dirty on the active queue (rule 29).
+    /// </summary>
+    private void OnRejected(RequestRejected rejected)
+    {
+        Context.GetLogger().RequestRejected(rejected.RequestId, rejected.Reason);
+        if (!_requests.Remove(rejected.RequestId, out var entry))
+        {
+            return;
+        }
+
+        switch (entry)
+        {
+            case GetPagesInFlight get:
+                // Rule 38: no busy or partly valid page of the run is left; the fault fails.
+                for (var p = get.First; p <= get.Last; p++)
+                {
+                    FreePage(_pages[p]);
+                }
+
+                PipRelease(1);
+                get.Fault.OnDone(FaultResult.Failed, PagerStatus.Error);
+                break;
+            case PutPagesInFlight put:
+                foreach (var frame in put.Frames)
+                {
+                    Enqueue(frame, PageQueue.Active);
+                    Unbusy(frame);
+                    put.Owner.Errors++;
+                }
+
+                PipRelease(put.Frames.Length);
+                FlushDone(put.Owner);
+                break;
+        }
+    }
 
     /// <summary>The page daemon's request: free clean inactive pages, launder dirty ones (§2.5).</summary>
     private void OnReclaim(VmObjectProtocol.Reclaim request, IActorRef replyTo)

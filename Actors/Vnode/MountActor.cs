@@ -82,7 +82,7 @@ internal sealed class MountActor : ActorBase
     {
         if (FileNames.Check(path) is { } problem)
         {
-            replyTo.Tell(new RequestRejected($"mount {_name}: {problem.Message}"), Self);
+            replyTo.Tell(new MountProtocol.LookupFailed(path, $"mount {_name}: {problem.Message}"), Self);
             return;
         }
 
@@ -134,7 +134,7 @@ internal sealed class MountActor : ActorBase
         {
             foreach (var w in waiters)
             {
-                w.Tell(new RequestRejected($"mount {_name}: cannot look up '{known.Path}': {known.Result.Error}"), Self);
+                w.Tell(new MountProtocol.LookupFailed(known.Path, $"mount {_name}: cannot look up '{known.Path}': {known.Result.Error}"), Self);
             }
 
             return;

@@ -30,7 +30,7 @@ internal sealed class NullMountActor : ActorBase
         switch (message)
         {
             case MountProtocol.Lookup lookup when Storage.FileNames.Check(lookup.Path) is { } problem:
-                Sender.Tell(new RequestRejected($"mount {_name}: {problem.Message}"), Self);
+                Sender.Tell(new MountProtocol.LookupFailed(lookup.Path, $"mount {_name}: {problem.Message}"), Self);
                 return true;
             case MountProtocol.Lookup lookup:
                 if (_waiting.TryGetValue(lookup.Path, out var waiters))
@@ -47,17 +47,13 @@ internal sealed class NullMountActor : ActorBase
             case MountProtocol.LookupReply reply:
                 OnLowerReply(reply);
                 return true;
-            case RequestRejected rejected:
+            case MountProtocol.LookupFailed failed:
                 // The lower mount refused a lookup: every waiter of that path hears why.
-                foreach (var (path, list) in _waiting.ToArray())
+                if (_waiting.Remove(failed.Path, out var refused))
                 {
-                    if (rejected.Reason.Contains($"'{path}'", StringComparison.Ordinal))
+                    foreach (var w in refused)
                     {
-                        _waiting.Remove(path);
-                        foreach (var w in list)
-                        {
-                            w.Tell(new RequestRejected($"mount {_name} (over {_lowerName}): {rejected.Reason}"), Self);
-                        }
+                        w.Tell(new MountProtocol.LookupFailed(failed.Path, $"mount {_name} (over {_lowerName}): {failed.Reason}"), Self);
                     }
                 }
 

@@ -176,13 +176,13 @@ internal sealed partial class VnodeActor : ActorBase, IWithUnboundedStash
     {
         if (Validate(request.RequestId, request.Object, request.Pages, request.Count, request.Offset, "getpages") is { } problem)
         {
-            Sender.Tell(new RequestRejected(problem), Self);
+            Sender.Tell(new RequestRejected(problem, request.RequestId), Self);
             return;
         }
 
         if ((uint)request.ReqPage >= (uint)request.Pages.Length)
         {
-            Sender.Tell(new RequestRejected($"getpages {request.RequestId}: reqpage {request.ReqPage} is outside the run of {request.Pages.Length} pages"), Self);
+            Sender.Tell(new RequestRejected($"getpages {request.RequestId}: reqpage {request.ReqPage} is outside the run of {request.Pages.Length} pages", request.RequestId), Self);
             return;
         }
 
@@ -199,7 +199,7 @@ internal sealed partial class VnodeActor : ActorBase, IWithUnboundedStash
     {
         if (Validate(request.RequestId, request.Object, request.Pages, request.Count, request.Offset, "putpages") is { } problem)
         {
-            Sender.Tell(new RequestRejected(problem), Self);
+            Sender.Tell(new RequestRejected(problem, request.RequestId), Self);
             return;
         }
 

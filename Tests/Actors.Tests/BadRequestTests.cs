@@ -30,16 +30,21 @@ public sealed class BadRequestTests(ITestOutputHelper output) : PagerTestKit(out
         new(rig.Stat(file.VmObject), rig.PageStates(file.VmObject, 0, 16), rig.Ask<VnodeProtocol.VnodeAttributes>(file.Vnode, VnodeProtocol.GetAttributes.Instance));
 
     /// <summary>Sends, expects a rejection containing every fragment, and checks nothing changed.</summary>
-    private void AssertRejected(Rig rig, PagerFile file, IActorRef target, object request, params string[] fragments)
+    private object AssertRejected(Rig rig, PagerFile file, IActorRef target, object request, params string[] fragments)
     {
         var before = Take(rig, file);
         var gets = rig.Recorder.Gets.Count;
         var puts = rig.Recorder.Puts.Count;
         var reply = rig.Ask(target, request);
-        var rejected = Assert.IsType<RequestRejected>(reply);
+        var reason = reply switch
+        {
+            RequestRejected rejected => rejected.Reason,
+            MountProtocol.LookupFailed failed => failed.Reason,
+            _ => throw new Xunit.Sdk.XunitException($"{rig.Tag}: expected a rejection of {request}, got {reply}"),
+        };
         foreach (var fragment in fragments)
         {
-            Assert.Contains(fragment, rejected.Reason, StringComparison.Ordinal);
+            Assert.Contains(fragment, reason, StringComparison.Ordinal);
         }
 
         rig.Settle();
@@ -49,6 +54,7 @@ public sealed class BadRequestTests(ITestOutputHelper output) : PagerTestKit(out
         Assert.Equal(before.Vnode, after.Vnode);
         Assert.Equal((gets, puts), (rig.Recorder.Gets.Count, rig.Recorder.Puts.Count));
         rig.AssertClean();
+        return reply;
     }
 
     private PageDescriptor[] Descriptors(long first, int n) =>
@@ -120,7 +126,8 @@ public sealed class BadRequestTests(ITestOutputHelper output) : PagerTestKit(out
     {
         var (rig, file) = Setup();
         var request = new VnodeProtocol.GetPages(900, file.VmObject, Descriptors(4, pages), count, 0, 4 * Page);
-        AssertRejected(rig, file, file.Vnode, request, "getpages 900", $"count {count} is not {pages} whole pages");
+        var rejected = Assert.IsType<RequestRejected>(AssertRejected(rig, file, file.Vnode, request, "getpages 900", $"count {count} is not {pages} whole pages"));
+        Assert.Equal(900, rejected.RequestId);
     }
 
     [Theory]
@@ -130,7 +137,8 @@ public sealed class BadRequestTests(ITestOutputHelper output) : PagerTestKit(out
     {
         var (rig, file) = Setup();
         var request = new VnodeProtocol.PutPages(901, file.VmObject, Descriptors(4, pages), count, PutFlags.Sync, 4 * Page);
-        AssertRejected(rig, file, file.Vnode, request, "putpages 901", "whole pages");
+        var rejected = Assert.IsType<RequestRejected>(AssertRejected(rig, file, file.Vnode, request, "putpages 901", "whole pages"));
+        Assert.Equal(901, rejected.RequestId);
     }
 
     [Theory]
@@ -207,7 +215,8 @@ public sealed class BadRequestTests(ITestOutputHelper output) : PagerTestKit(out
     public void Lookup_UnknownOrInvalidVnodeName_Rejected(string path)
     {
         var (rig, file) = Setup();
-        AssertRejected(rig, file, rig.Mount, new MountProtocol.Lookup(path), "mount m");
+        var failed = Assert.IsType<MountProtocol.LookupFailed>(AssertRejected(rig, file, rig.Mount, new MountProtocol.Lookup(path), "mount m"));
+        Assert.Equal(path, failed.Path);
     }
 
     [Fact]

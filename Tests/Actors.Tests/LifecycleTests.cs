@@ -1,6 +1,7 @@
 using Xunit.Abstractions;
 using ActorPager.Actors.Tests.Support;
 using ActorPager.Messages;
+using ActorPager.Storage;
 using Akka.Actor;
 
 namespace ActorPager.Actors.Tests;
@@ -233,6 +234,31 @@ public sealed class LifecycleTests(ITestOutputHelper output) : PagerTestKit(outp
         var back = new byte[3];
         rig.Ask<VmObjectProtocol.ReadReply>(lower.VmObject, new VmObjectProtocol.Read(100, back));
         Assert.Equal(new byte[] { 9, 9, 9 }, back);
+        rig.AssertClean();
+    }
+
+    [Fact]
+    [Rule(57)]
+    public void Nullfs_LowerLookupFails_OnlyThatPathsWaitersHearIt()
+    {
+        var rig = StartRig();
+        var store = new ScriptedStore
+        {
+            // An error whose text names the other path: the stacked mount must match by path, not by text.
+            OnGetSize = file => file == "a" ? ScriptedStore.IoError("cannot stat 'b' next to it") : null,
+        };
+        rig.StoreNow(() => store.WriteAsync("b", 0, new byte[10], WriteDurability.Durable));
+        rig.Pager.Mount("s", store);
+        rig.Pager.MountNull("n", "s");
+        var upper = rig.Pager.MountRef("n");
+
+        var a = rig.Send(upper, new MountProtocol.Lookup("a"));
+        var b = rig.Send(upper, new MountProtocol.Lookup("b"));
+
+        var failed = rig.Reply<MountProtocol.LookupFailed>(a, "lookup of a");
+        Assert.Equal("a", failed.Path);
+        Assert.Contains("mount n (over s)", failed.Reason, StringComparison.Ordinal);
+        Assert.Equal("b", rig.Reply<MountProtocol.LookupReply>(b, "lookup of b").Path);
         rig.AssertClean();
     }
 }

@@ -15,6 +15,9 @@ internal sealed class ScriptedStore : IPageStore
     /// <summary>Answers a read instead of the store when it returns a result.</summary>
     public Func<long, int, StoreResult?>? OnRead { get; set; }
 
+    /// <summary>Answers a size query instead of the store when it returns a result (the file's name is passed).</summary>
+    public Func<string, StoreResult?>? OnGetSize { get; set; }
+
     public int Reads { get; private set; }
 
     public int Writes { get; private set; }
@@ -42,7 +45,8 @@ internal sealed class ScriptedStore : IPageStore
         return _inner.WriteAsync(file, offset, source, durability, ct);
     }
 
-    public ValueTask<StoreResult> GetSizeAsync(string file, CancellationToken ct = default) => _inner.GetSizeAsync(file, ct);
+    public ValueTask<StoreResult> GetSizeAsync(string file, CancellationToken ct = default) =>
+        OnGetSize?.Invoke(file) is { } r ? new(r) : _inner.GetSizeAsync(file, ct);
 
     public ValueTask<StoreResult> SetSizeAsync(string file, long size, CancellationToken ct = default) => _inner.SetSizeAsync(file, size, ct);
 

@@ -12,6 +12,10 @@ internal static class PagerLog
     public static void SyncPutPagesPended(this ILoggingAdapter log, long requestId, object status) =>
         log.Error("putpages {0} answered {1} for a synchronous write (rule 28); the pages stay dirty", requestId, status);
 
+    /// <summary>A VM object stopped on an exception: what it cost, said once, at error level.</summary>
+    public static void ObjectFailed(this ILoggingAdapter log, string file, string reason, int dirtyPagesLost, int framesHeld) =>
+        log.Error("the VM object of {0} failed ({1}): {2} dirty pages were lost; {3} frames with store I/O in flight stay out of the pool until it finishes", file, reason, dirtyPagesLost, framesHeld);
+
     /// <summary>The vnode refused a request of this object as malformed: a bug in the object.</summary>
     public static void RequestRejected(this ILoggingAdapter log, long requestId, string reason) =>
         log.Error("the vnode rejected request {0}: {1}", requestId, reason);

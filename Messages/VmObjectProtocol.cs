@@ -92,6 +92,23 @@ public static class VmObjectProtocol
     /// <param name="Size">The new size in bytes.</param>
     public sealed record SetObjectSize(long Size);
 
+    /// <summary>
+    /// The answer to a client's read, write or fault that was in progress when the VM object failed
+    /// (an exception stopped it): the request did not complete, and the object's dirty pages are lost.
+    /// </summary>
+    /// <param name="File">The file the object caches.</param>
+    /// <param name="Reason">What failed.</param>
+    /// <param name="DirtyPagesLost">Dirty pages the object held that were never written back.</param>
+    public sealed record ObjectFailed(string File, string Reason, int DirtyPagesLost);
+
+    /// <summary>
+    /// From a VM object that is stopping to its vnode: frames of store I/O still in flight, which
+    /// the object did not give back to the pool. The vnode frees them once every I/O it started has
+    /// finished, so a frame is never reused while the store may still read or write it.
+    /// </summary>
+    /// <param name="Frames">The frames.</param>
+    public sealed record FramesInFlight(int[] Frames);
+
     /// <summary>The answer to <see cref="SetObjectSize"/>.</summary>
     /// <param name="Size">The size now.</param>
     /// <param name="PagesRemoved">Pages freed past the new end.</param>

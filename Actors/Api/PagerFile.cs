@@ -13,6 +13,9 @@ public sealed class PagerFile : IAsyncDisposable
     private readonly PagerSystem _pager;
     private readonly IActorRef _mount;
     private long _knownSize;
+
+    /// <summary>Set when the VM object answered that it failed.</summary>
+    private VmObjectProtocol.ObjectFailed? _objectFailed;
     private int _closed;
 
     internal PagerFile(PagerSystem pager, string mountName, string path, IActorRef mount, IActorRef vnode, IActorRef vmObject, long size)
@@ -150,7 +153,25 @@ public sealed class PagerFile : IAsyncDisposable
         Volatile.Write(ref _knownSize, reply.Size);
     }
 
-    private Task<object> Ask(object message) => _pager.AskAsync(VmObject, message);
+    /// <summary>
+    /// Asks the VM object. Once it has answered that it failed, every later call fails the same
+    /// way at once instead of waiting out a time-out on a stopped actor: open the file again.
+    /// </summary>
+    private async Task<object> Ask(object message)
+    {
+        if (Volatile.Read(ref _objectFailed) is { } failed)
+        {
+            throw PagerSystem.ObjectFailure($"{message.GetType().Name} on {Describe()}", failed);
+        }
+
+        var reply = await _pager.AskAsync(VmObject, message).ConfigureAwait(false);
+        if (reply is VmObjectProtocol.ObjectFailed objectFailed)
+        {
+            Volatile.Write(ref _objectFailed, objectFailed);
+        }
+
+        return reply;
+    }
 
     private Task<object> AskVnode(object message) => _pager.AskAsync(Vnode, message);
 

@@ -38,6 +38,15 @@ public sealed class PagerMetrics
     /// <summary>Completions of asynchronous (Pend) putpages.</summary>
     private long _completions;
 
+    /// <summary>VM objects stopped by a failure.</summary>
+    private long _objectFailures;
+
+    /// <summary>Dirty pages dropped with a failed VM object.</summary>
+    private long _dirtyPagesLost;
+
+    /// <summary>Frames a failed VM object left with store I/O in flight, kept out of the pool until it finished.</summary>
+    private long _framesHeldForIo;
+
     /// <summary>Faults that found no resident page.</summary>
     public long Faults => Volatile.Read(ref _faults);
 
@@ -96,4 +105,20 @@ public sealed class PagerMetrics
 
     /// <summary>Counts the completion of an asynchronous putpages.</summary>
     internal void CountCompletion() => Interlocked.Increment(ref _completions);
+
+    /// <summary>VM objects stopped by a failure (an exception in the object: a bug or a broken protocol rule).</summary>
+    public long ObjectFailures => Volatile.Read(ref _objectFailures);
+
+    /// <summary>Dirty pages lost with failed VM objects: data written through the cache and never written back.</summary>
+    public long DirtyPagesLost => Volatile.Read(ref _dirtyPagesLost);
+
+    /// <summary>Frames failed VM objects left with store I/O in flight; each went back to the pool only after its I/O finished.</summary>
+    public long FramesHeldForIo => Volatile.Read(ref _framesHeldForIo);
+
+    internal void CountObjectFailure(int dirtyPagesLost, int framesHeld)
+    {
+        Interlocked.Increment(ref _objectFailures);
+        Interlocked.Add(ref _dirtyPagesLost, dirtyPagesLost);
+        Interlocked.Add(ref _framesHeldForIo, framesHeld);
+    }
 }

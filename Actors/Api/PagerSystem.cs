@@ -136,7 +136,15 @@ public sealed class PagerSystem
             T ok => ok,
             RequestRejected rejected => throw new PagerException($"{what}: {rejected.Reason}"),
             MountProtocol.LookupFailed failed => throw new PagerException($"{what}: {failed.Reason}"),
+            VmObjectProtocol.ObjectFailed failed => throw ObjectFailure(what, failed),
             _ => throw new PagerException($"{what}: unexpected reply {reply.GetType().Name}"),
+        };
+
+    /// <summary>The error for an operation whose VM object failed under it.</summary>
+    internal static PagerException ObjectFailure(string what, VmObjectProtocol.ObjectFailed failed) =>
+        new($"{what}: the VM object of {failed.File} failed ({failed.Reason}); {failed.DirtyPagesLost} dirty pages were lost; open the file again")
+        {
+            FailedObjectFile = failed.File,
         };
 
     private IActorRef AddMount(string name, Props props)
@@ -175,4 +183,11 @@ public sealed class PagerException : Exception
         : base(message, innerException)
     {
     }
+
+    /// <summary>
+    /// The file whose VM object failed under the operation (an exception stopped it and its dirty
+    /// pages were lost: a server error, not the caller's), or null when the operation failed for
+    /// another reason.
+    /// </summary>
+    public string? FailedObjectFile { get; init; }
 }

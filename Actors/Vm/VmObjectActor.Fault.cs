@@ -44,13 +44,18 @@ internal sealed partial class VmObjectActor
         }
 
         var self = Self;
+        var ticket = Waiting(replyTo);
         RunFault(new FaultOp
         {
             PIndex = request.PIndex,
             Write = request.Write,
             WriteStart = 0,
             WriteEnd = 0,
-            OnDone = (result, status) => replyTo.Tell(new VmObjectProtocol.FaultReply(request.PIndex, result, status), self),
+            OnDone = (result, status) =>
+            {
+                Answered(ticket);
+                replyTo.Tell(new VmObjectProtocol.FaultReply(request.PIndex, result, status), self);
+            },
         });
     }
 
@@ -372,6 +377,7 @@ internal sealed partial class VmObjectActor
         var remaining = count;
         int faults = 0, hits = 0;
         var self = Self;
+        var ticket = Waiting(replyTo);
         for (var p = firstPage; p <= lastPage; p++)
         {
             var pageStart = p * _pageSize;
@@ -403,6 +409,7 @@ internal sealed partial class VmObjectActor
 
                     if (--remaining == 0)
                     {
+                        Answered(ticket);
                         var bytes = failedAt == long.MaxValue ? end - start : Math.Max(0, (failedAt * _pageSize) - start);
                         replyTo.Tell(reply((int)bytes, status, faults, hits), self);
                     }

@@ -1,5 +1,6 @@
 using ActorPager.Messages;
 using Akka.Actor;
+using Akka.Event;
 
 namespace ActorPager.Actors.Vm;
 
@@ -70,9 +71,21 @@ internal sealed partial class VmObjectActor : ActorBase
 
     private long _nextRequestId;
 
-    public VmObjectActor(IActorRef vnode, PhysicalMemory memory, PagerOptions options, long size, IActorRef? daemon)
+    /// <summary>The file this object caches (for what it reports when it fails).</summary>
+    private readonly string _file;
+
+    /// <summary>Clients' reads, writes and faults not yet answered, by ticket: told <see cref="VmObjectProtocol.ObjectFailed"/> if the object fails.</summary>
+    private readonly Dictionary<long, IActorRef> _clients = [];
+
+    private long _nextClient;
+
+    /// <summary>The exception that is stopping this object, if one is.</summary>
+    private Exception? _failure;
+
+    public VmObjectActor(IActorRef vnode, PhysicalMemory memory, PagerOptions options, long size, IActorRef? daemon, string file = "")
     {
         _vnode = vnode;
+        _file = file;
         _memory = memory;
         _options = options;
         _daemon = daemon;
@@ -88,19 +101,95 @@ internal sealed partial class VmObjectActor : ActorBase
         _daemon?.Tell(new PageDaemon.Register(Self), Self);
     }
 
+    /// <summary>Notes the exception that will stop this object (its vnode's strategy is Stop), for <see cref="PostStop"/>.</summary>
+    protected override bool AroundReceive(Receive receive, object message)
+    {
+        try
+        {
+            return base.AroundReceive(receive, message);
+        }
+        catch (Exception e)
+        {
+            _failure = e;
+            throw;
+        }
+    }
+
     protected override void PostStop()
     {
         Inspection.ActorInstances.Stopped(Context);
         _daemon?.Tell(new PageDaemon.Unregister(Self), Self);
 
-        // Frames must never leak, whatever stopped the object.
+        // Frames go back to the pool, whatever stopped the object, except frames of store I/O
+        // still in flight: the store may yet read into or write from them, and a frame reused
+        // meanwhile would mix another file's page with this I/O. The vnode frees those once the
+        // I/O it started has finished.
+        var inFlight = FramesInFlight();
         foreach (var frame in _pages.Values)
         {
-            _memory.Free(frame);
+            if (!inFlight.Contains(frame))
+            {
+                _memory.Free(frame);
+            }
         }
 
         _pages.Clear();
+        if (inFlight.Count > 0)
+        {
+            Context.Parent.Tell(new VmObjectProtocol.FramesInFlight([.. inFlight]), Self);
+        }
+
+        if (_failure is not null)
+        {
+            // Loud, never silent: the log, a metric, and every client still waiting hears it.
+            var reason = $"{_failure.GetType().Name}: {_failure.Message}";
+            Context.GetLogger().ObjectFailed(_file, reason, _dirtyPages, inFlight.Count);
+            _memory.Metrics.CountObjectFailure(_dirtyPages, inFlight.Count);
+            foreach (var client in _clients.Values)
+            {
+                client.Tell(new VmObjectProtocol.ObjectFailed(_file, reason, _dirtyPages), Self);
+            }
+
+            _clients.Clear();
+        }
     }
+
+    /// <summary>Frames named by getpages and putpages sent to the vnode and not yet finished.</summary>
+    private HashSet<int> FramesInFlight()
+    {
+        var frames = new HashSet<int>();
+        foreach (var request in _requests.Values)
+        {
+            switch (request)
+            {
+                case GetPagesInFlight get:
+                    for (var p = get.First; p <= get.Last; p++)
+                    {
+                        if (_pages.TryGetValue(p, out var frame))
+                        {
+                            frames.Add(frame);
+                        }
+                    }
+
+                    break;
+                case PutPagesInFlight put:
+                    frames.UnionWith(put.Frames);
+                    break;
+            }
+        }
+
+        return frames;
+    }
+
+    /// <summary>Remembers a client waiting for an answer; <see cref="Answered"/> forgets it.</summary>
+    private long Waiting(IActorRef client)
+    {
+        var ticket = ++_nextClient;
+        _clients[ticket] = client;
+        return ticket;
+    }
+
+    private void Answered(long ticket) => _clients.Remove(ticket);
 
     protected override bool Receive(object message)
     {

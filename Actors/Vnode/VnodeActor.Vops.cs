@@ -31,6 +31,66 @@ internal sealed partial class VnodeActor
         public long Size { get; init; }
 
         public VmObjectProtocol.CleanReply? Clean { get; set; }
+
+        /// <summary>The object this VOP waited on failed: an fsync cannot say its data is durable.</summary>
+        public bool ObjectFailed { get; set; }
+    }
+
+    /// <summary>
+    /// The VM object stopped without being destroyed: an exception in it (its strategy is Stop). A
+    /// VOP waiting on it goes on without it, and the next VOP_CREATEVOBJECT makes a new object.
+    /// </summary>
+    private void OnObjectStopped()
+    {
+        _object = null;
+        var vop = _vop;
+        switch (vop?.Kind)
+        {
+            case VopKind.Destroy:
+                ContinueVop(new VmObjectProtocol.Terminated(Detached: false, PagesWritten: 0, PagesFreed: 0));
+                break;
+            case VopKind.Fsync when vop.Clean is null:
+                vop.ObjectFailed = true;
+                FlushOrFinish();
+                break;
+            case VopKind.SetSize:
+                PipeStore(vop.Turn, _settings.Store.SetSizeAsync(_settings.File, vop.Size));
+                break;
+        }
+    }
+
+    /// <summary>
+    /// A stopping object's frames of store I/O in flight: kept out of the pool until every I/O this
+    /// vnode started (each a completion child) has finished, then freed. A completion that ends
+    /// later than this message was started before it, so waiting for today's children is enough.
+    /// </summary>
+    private void OnFramesInFlight(VmObjectProtocol.FramesInFlight held)
+    {
+        _heldFrames.AddRange(held.Frames);
+        foreach (var child in Context.GetChildren())
+        {
+            if (!child.Equals(_object) && _awaitedCompletions.Add(child))
+            {
+                Context.Watch(child);
+            }
+        }
+
+        FreeHeldFramesWhenDrained();
+    }
+
+    private void FreeHeldFramesWhenDrained()
+    {
+        if (_awaitedCompletions.Count > 0)
+        {
+            return;
+        }
+
+        foreach (var frame in _heldFrames)
+        {
+            _settings.Memory.Free(frame);
+        }
+
+        _heldFrames.Clear();
     }
 
     /// <summary>VOP_CREATEVOBJECT: idempotent (rule 52).</summary>
@@ -47,8 +107,9 @@ internal sealed partial class VnodeActor
         var size = _size;
         var self = Self;
         _object = Context.ActorOf(
-            ActorProps.Of(() => new VmObjectActor(self, settings.Memory, settings.Options, size, settings.Daemon)),
+            ActorProps.Of(() => new VmObjectActor(self, settings.Memory, settings.Options, size, settings.Daemon, settings.File)),
             "object-" + (++_objectGeneration).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Context.Watch(_object);
         Sender.Tell(new VnodeProtocol.VObjectReply(0, _object, Created: true), Self);
     }
 
@@ -139,7 +200,7 @@ internal sealed partial class VnodeActor
                 break;
             case (VopKind.Fsync, StoreDone done) when done.Turn == vop.Turn:
                 var clean2 = vop.Clean;
-                var ok = done.Result.Status == StoreStatus.Ok && (clean2 is null || clean2.AllClean);
+                var ok = done.Result.Status == StoreStatus.Ok && !vop.ObjectFailed && (clean2 is null || clean2.AllClean);
                 Finish(vop, new VnodeProtocol.FsyncReply(ok, clean2?.PagesWritten ?? 0, ok ? null : FsyncError(clean2, done.Result)));
                 break;
             case (VopKind.SetSize, VmObjectProtocol.ObjectSizeSet):
@@ -164,12 +225,17 @@ internal sealed partial class VnodeActor
         }
 
         var clean = vop.Clean;
-        var ok = clean is null || clean.AllClean;
+        var ok = !vop.ObjectFailed && (clean is null || clean.AllClean);
         Finish(vop, new VnodeProtocol.FsyncReply(ok, clean?.PagesWritten ?? 0, ok ? null : FsyncError(clean, StoreResult.Ok())));
     }
 
     private static string FsyncError(VmObjectProtocol.CleanReply? clean, StoreResult flush)
     {
+        if (clean is null && flush.Status == StoreStatus.Ok)
+        {
+            return "the VM object failed before its dirty pages were written; they are lost";
+        }
+
         if (flush.Status != StoreStatus.Ok)
         {
             return $"store flush failed: {flush.Error}";

@@ -48,6 +48,12 @@ internal sealed partial class VnodeActor : ActorBase, IWithUnboundedStash
     /// <summary>The multi-step VOP in progress, if any.</summary>
     private PendingVop? _vop;
 
+    /// <summary>Frames a stopped object left with store I/O in flight, freed when <see cref="_awaitedCompletions"/> is empty.</summary>
+    private readonly List<int> _heldFrames = [];
+
+    /// <summary>Completion children that were running when an object stopped with frames in flight.</summary>
+    private readonly HashSet<IActorRef> _awaitedCompletions = [];
+
     public VnodeActor(VnodeSettings settings, long size)
     {
         _settings = settings;
@@ -60,6 +66,14 @@ internal sealed partial class VnodeActor : ActorBase, IWithUnboundedStash
     private int PageSize => _settings.Memory.PageSize;
 
     protected override void PreStart() => Inspection.ActorInstances.Started(Context, this);
+
+    /// <summary>
+    /// The VM object and the completion actors are stopped, never restarted, when they throw: a
+    /// restarted object would come back with its creation-time size, no pages and no pip while I/O
+    /// it started is still in flight, silently losing its dirty pages. A stopped one says what it
+    /// lost (log, metric, its waiting clients) and keeps its in-flight frames out of the pool.
+    /// </summary>
+    protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(static _ => Directive.Stop);
 
     protected override void PostStop() => Inspection.ActorInstances.Stopped(Context);
 
@@ -81,6 +95,20 @@ internal sealed partial class VnodeActor : ActorBase, IWithUnboundedStash
                 return true;
             case VmObjectProtocol.Terminated or VmObjectProtocol.CleanReply or VmObjectProtocol.ObjectSizeSet or StoreDone:
                 ContinueVop(message);
+                return true;
+            case Terminated stopped when stopped.ActorRef.Equals(_object):
+                OnObjectStopped();
+                return true;
+            case Terminated stopped:
+                // A completion awaited before held frames are freed, or an object already destroyed.
+                if (_awaitedCompletions.Remove(stopped.ActorRef))
+                {
+                    FreeHeldFramesWhenDrained();
+                }
+
+                return true;
+            case VmObjectProtocol.FramesInFlight held:
+                OnFramesInFlight(held);
                 return true;
         }
 

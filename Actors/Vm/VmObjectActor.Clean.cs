@@ -89,6 +89,16 @@ internal sealed partial class VmObjectActor
             return;
         }
 
+        // A client's clean that slept on the vnode lock while a destroy made the object dead: rule
+        // 41, nothing to do (the destroy's own clean carries its turn's token and goes on).
+        if (_dead && scan.Request.LockToken == 0)
+        {
+            scan.Scanning = false;
+            scan.Waiting = false;
+            FinishClean(scan, owner);
+            return;
+        }
+
         scan.Scanning = true;
         scan.Waiting = false;
         var dirty = new List<long>();

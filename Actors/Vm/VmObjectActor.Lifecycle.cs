@@ -66,6 +66,12 @@ internal sealed partial class VmObjectActor
     private void OnTerminate(VmObjectProtocol.TerminateObject request, IActorRef replyTo)
     {
         _dead = true;
+
+        // §2.4 a: faults sleeping on the vnode lock or on a free frame wake, look again, find the
+        // object dead and fail. The vnode lock they wait for is held by this destroy, and is only
+        // released after this object has stopped: nobody else would ever wake them.
+        Wake(_vnodeWaiters);
+        Wake(_frameWaiters);
         if (_refCount > 0)
         {
             _vnode = null;

@@ -152,6 +152,15 @@ internal sealed partial class VmObjectActor : ActorBase
 
             _clients.Clear();
         }
+
+        // A stop that is not a failure (destroy, deallocate, the vnode or system stopping) answers
+        // anyone still waiting, so no client waits out a time-out on a stopped actor.
+        foreach (var client in _clients.Values)
+        {
+            client.Tell(new RequestRejected(DeadReason()), Self);
+        }
+
+        _clients.Clear();
     }
 
     /// <summary>Frames named by getpages and putpages sent to the vnode and not yet finished.</summary>

@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Akka.Event;
 using Xunit.Abstractions;
 using ActorPager.Actors.Tests.Support;
 using ActorPager.Actors.Vnode;
@@ -210,5 +211,59 @@ public sealed class ConcurrencyTests(ITestOutputHelper output) : PagerTestKit(ou
             Assert.True(rig.Memory.FreeCount == rig.Memory.FrameCount, $"{rig.Tag}: {rig.Memory.FrameCount - rig.Memory.FreeCount} frames still held after the recycle");
             Assert.True(rig.StoreBytes("f", 3 * Page, Page).AsSpan().IndexOfAnyExcept((byte)0x5e) < 0, $"{rig.Tag}: the dirty page was not written at recycle");
         });
+    }
+
+    [Fact]
+    public void MessagesToAStoppingVnodeAndObject_EachHandledOrDeadLetteredExactlyOnce()
+    {
+        // The old kernel's Tell_RacingSelfStop test lost or double-counted messages under load.
+        // Here: faults and attribute queries race a recycle (destroy, then the vnode stops), sent
+        // one per step from outside; every one must be answered or become a dead letter, once.
+        ForEachSeed(rig =>
+        {
+            rig.Fill("f", 8 * Page);
+            var file = rig.Open("f");
+            var replies = CreateTestProbe();
+            var dead = CreateTestProbe();
+            Sys.EventStream.Subscribe(dead.Ref, typeof(DeadLetter));
+            try
+            {
+                file.Vnode.Tell(VnodeActor.Recycle.Instance, replies.Ref);
+                const int Faults = 12;
+                for (var i = 0; i < Faults; i++)
+                {
+                    file.VmObject.Tell(new VmObjectProtocol.Fault(i % 8, Write: false), replies.Ref);
+                    file.Vnode.Tell(new VnodeProtocol.SetSize(8 * Page, ExtendOnly: true), replies.Ref);
+                    rig.D.Step();
+                }
+
+                rig.Settle();
+                var answered = Drain(replies).Where(m => m is not VnodeProtocol.VObjectReply).ToList();
+                var lost = Drain(dead).OfType<DeadLetter>().Select(d => d.Message).Where(m => m is VmObjectProtocol.Fault or VnodeProtocol.SetSize).ToList();
+
+                // A fault is answered by the object (a reply, or a rejection by a dead object) or
+                // becomes a dead letter; a setsize is answered by the vnode or becomes a dead letter.
+                var faults = answered.Count(m => m is VmObjectProtocol.FaultReply or RequestRejected) + lost.Count(m => m is VmObjectProtocol.Fault);
+                var setSizes = answered.Count(m => m is VnodeProtocol.SetSizeReply) + lost.Count(m => m is VnodeProtocol.SetSize);
+                Assert.True(
+                    (faults, setSizes, answered.Count + lost.Count) == (Faults, Faults, 2 * Faults),
+                    $"{rig.Tag}: {Faults} faults and {Faults} setsizes sent; answered {string.Join(", ", answered)}; dead letters {string.Join(", ", lost)}");
+            }
+            finally
+            {
+                Sys.EventStream.Unsubscribe(dead.Ref);
+            }
+        });
+    }
+
+    private static List<object> Drain(Akka.TestKit.TestProbe probe)
+    {
+        var messages = new List<object>();
+        while (probe.HasMessages)
+        {
+            messages.Add(probe.ReceiveOne(TimeSpan.Zero)!);
+        }
+
+        return messages;
     }
 }

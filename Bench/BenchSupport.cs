@@ -78,3 +78,18 @@ internal static class BenchSupport
         return state;
     }
 }
+
+/// <summary>Actor systems for benchmarks: Akka.NET's defaults (the default dispatcher on the thread pool, throughput 30), with only warnings logged so nothing but the figures reaches standard output.</summary>
+internal static class BenchSystem
+{
+    private static readonly Akka.Configuration.Config Quiet = Akka.Configuration.ConfigurationFactory.ParseString("""
+        akka.loglevel = WARNING
+        akka.stdout-loglevel = WARNING
+        akka.log-dead-letters = off
+        akka.log-dead-letters-during-shutdown = off
+        akka.coordinated-shutdown.log-info = off
+        """);
+
+    /// <summary>Creates a system called <paramref name="name"/>.</summary>
+    public static Akka.Actor.ActorSystem Create(string name) => Akka.Actor.ActorSystem.Create(name, Quiet);
+}

@@ -1,5 +1,5 @@
 using ActorPager.Actors;
-using ActorPager.Runtime;
+using Akka.Actor;
 using ActorPager.Storage;
 using BenchmarkDotNet.Attributes;
 
@@ -28,7 +28,7 @@ public class PagerResidentReadBenchmarks
         _root = BenchSupport.NewTempDirectory("bdn-pager");
         BenchSupport.WriteFile(Path.Combine(_root, "f"), FileBytes, 1);
         _store = new DirectoryStore(_root);
-        _system = ActorSystem.Create("bdn-pager");
+        _system = BenchSystem.Create("bdn-pager");
         var pager = PagerSystem.Start(_system, new PagerOptions { PhysicalMemory = 8L << 20 });
         pager.Mount("d", _store);
         _file = pager.OpenAsync("d", "f").GetAwaiter().GetResult();
@@ -46,7 +46,7 @@ public class PagerResidentReadBenchmarks
     public void Cleanup()
     {
         _file.DisposeAsync().AsTask().GetAwaiter().GetResult();
-        _system.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        _system.Terminate().GetAwaiter().GetResult();
         _store.DisposeAsync().AsTask().GetAwaiter().GetResult();
         BenchSupport.DeleteDirectory(_root);
     }
@@ -98,7 +98,7 @@ public class PagerColdReadBenchmarks
         _root = BenchSupport.NewTempDirectory("bdn-cold");
         BenchSupport.WriteFile(Path.Combine(_root, "f"), FileBytes, 2);
         _store = new DirectoryStore(_root);
-        _system = ActorSystem.Create("bdn-cold");
+        _system = BenchSystem.Create("bdn-cold");
         var pager = PagerSystem.Start(_system, new PagerOptions { PhysicalMemory = 16L << 20 });
         pager.Mount("d", _store);
         _file = pager.OpenAsync("d", "f").GetAwaiter().GetResult();
@@ -111,7 +111,7 @@ public class PagerColdReadBenchmarks
     {
         _handle.Dispose();
         _file.DisposeAsync().AsTask().GetAwaiter().GetResult();
-        _system.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        _system.Terminate().GetAwaiter().GetResult();
         _store.DisposeAsync().AsTask().GetAwaiter().GetResult();
         BenchSupport.DeleteDirectory(_root);
     }

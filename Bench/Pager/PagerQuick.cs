@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using ActorPager.Actors;
 using ActorPager.Actors.Vm;
-using ActorPager.Runtime;
+using Akka.Actor;
 using ActorPager.Storage;
 
 namespace ActorPager.Bench.Pager;
@@ -38,7 +38,7 @@ internal static class PagerQuick
             BenchSupport.WriteFile(Path.Combine(root, "hot"), HotFile, 2);
             BenchSupport.WriteFile(Path.Combine(root, "meta"), 64L << 20, 3);
             await using var store = new DirectoryStore(root);
-            await using var system = ActorSystem.Create("pbench");
+            using var system = BenchSystem.Create("pbench");
 
             // The 256 MiB file fits: the cold read measures clustered getpages, not the page daemon.
             var pager = PagerSystem.Start(system, new PagerOptions { PhysicalMemory = 448L << 20 });

@@ -1,5 +1,5 @@
 using System.Threading.Channels;
-using ActorPager.Runtime;
+using Akka.Actor;
 using BenchmarkDotNet.Attributes;
 
 namespace ActorPager.Bench.Runtime;
@@ -25,7 +25,7 @@ public sealed class AskWorkload : IDisposable
     /// <summary>Creates the actor system, the echo actor and the channel server.</summary>
     public AskWorkload()
     {
-        _system = ActorSystem.Create("ask");
+        _system = BenchSystem.Create("ask");
         _echo = _system.ActorOf(Props.Create(static () => new Echo()), "echo");
         _server = Task.Run(() => Serve(_requests.Reader));
     }
@@ -73,7 +73,7 @@ public sealed class AskWorkload : IDisposable
     /// <summary>Replies with the request.</summary>
     private sealed class Echo : ActorBase
     {
-        protected internal override bool Receive(object message)
+        protected override bool Receive(object message)
         {
             Sender.Tell(message, Self);
             return true;

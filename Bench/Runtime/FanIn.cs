@@ -1,6 +1,6 @@
 using System.Threading.Channels;
 using System.Threading.Tasks.Dataflow;
-using ActorPager.Runtime;
+using Akka.Actor;
 using BenchmarkDotNet.Attributes;
 
 namespace ActorPager.Bench.Runtime;
@@ -30,7 +30,7 @@ public sealed class FanInWorkload : IDisposable
     public FanInWorkload(int perProducer)
     {
         PerProducer = perProducer;
-        _system = ActorSystem.Create("fanin");
+        _system = BenchSystem.Create("fanin");
         _actor = _system.ActorOf(Props.Create(static () => new Consumer()), "consumer");
         var counter = _blockCounter;
         var round = _round;
@@ -147,7 +147,7 @@ public sealed class FanInWorkload : IDisposable
         private int _left;
         private Round? _round;
 
-        protected internal override bool Receive(object message)
+        protected override bool Receive(object message)
         {
             if (ReferenceEquals(message, Item))
             {

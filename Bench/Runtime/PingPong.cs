@@ -1,6 +1,6 @@
 using System.Threading.Channels;
 using System.Threading.Tasks.Dataflow;
-using ActorPager.Runtime;
+using Akka.Actor;
 using BenchmarkDotNet.Attributes;
 
 namespace ActorPager.Bench.Runtime;
@@ -33,7 +33,7 @@ public sealed class PingPongWorkload : IDisposable
     {
         InFlight = inFlight;
         ForwardsPerParty = forwardsPerParty;
-        _system = ActorSystem.Create("pingpong");
+        _system = BenchSystem.Create("pingpong");
         _actorA = _system.ActorOf(Props.Create(static () => new Party()), "a");
         _actorB = _system.ActorOf(Props.Create(static () => new Party()), "b");
 
@@ -171,7 +171,7 @@ public sealed class PingPongWorkload : IDisposable
         private int _receivesLeft;
         private Round? _round;
 
-        protected internal override bool Receive(object message)
+        protected override bool Receive(object message)
         {
             if (ReferenceEquals(message, Ball))
             {

@@ -1,4 +1,4 @@
-using ActorPager.Runtime;
+using Akka.Actor;
 using BenchmarkDotNet.Attributes;
 
 namespace ActorPager.Bench.Runtime;
@@ -25,7 +25,7 @@ public sealed class SpawnWorkload : IDisposable
     public SpawnWorkload(int count)
     {
         Count = count;
-        _system = ActorSystem.Create("spawn");
+        _system = BenchSystem.Create("spawn");
         Idle.Started = _started;
         Parent.Stopped = _stopped;
         _parentProps = Props.Create(static () => new Parent());
@@ -81,7 +81,7 @@ public sealed class SpawnWorkload : IDisposable
         public static Round? Stopped;
         private static readonly Props ChildProps = Props.Create(static () => new Idle());
 
-        protected internal override bool Receive(object message)
+        protected override bool Receive(object message)
         {
             if (message is int count)
             {
@@ -96,7 +96,7 @@ public sealed class SpawnWorkload : IDisposable
             return false;
         }
 
-        protected internal override void PostStop() => Stopped!.PartyDone();
+        protected override void PostStop() => Stopped!.PartyDone();
     }
 
     /// <summary>
@@ -108,9 +108,9 @@ public sealed class SpawnWorkload : IDisposable
     {
         public static Round? Started;
 
-        protected internal override bool Receive(object message) => false;
+        protected override bool Receive(object message) => false;
 
-        protected internal override void PreStart() => Started!.PartyDone();
+        protected override void PreStart() => Started!.PartyDone();
     }
 }
 

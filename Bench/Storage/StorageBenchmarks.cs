@@ -1,5 +1,5 @@
 using ActorPager.Actors;
-using ActorPager.Runtime;
+using Akka.Actor;
 using ActorPager.Storage;
 using BenchmarkDotNet.Attributes;
 
@@ -43,7 +43,7 @@ public class StoreThroughPagerBenchmarks
         }
 
         _store.FlushAsync("f").AsTask().GetAwaiter().GetResult();
-        _system = ActorSystem.Create("bdn-store");
+        _system = BenchSystem.Create("bdn-store");
         _pager = PagerSystem.Start(_system, new PagerOptions { PhysicalMemory = 32L << 20 });
         _pager.Mount("s", _store);
         _file = _pager.OpenAsync("s", "f").GetAwaiter().GetResult();
@@ -54,7 +54,7 @@ public class StoreThroughPagerBenchmarks
     public void Cleanup()
     {
         _file.DisposeAsync().AsTask().GetAwaiter().GetResult();
-        _system.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        _system.Terminate().GetAwaiter().GetResult();
         _store.DisposeAsync().AsTask().GetAwaiter().GetResult();
         BenchSupport.DeleteDirectory(_root);
     }

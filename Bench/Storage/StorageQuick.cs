@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using ActorPager.Actors;
-using ActorPager.Runtime;
+using Akka.Actor;
 using ActorPager.Storage;
 using Microsoft.Data.Sqlite;
 
@@ -72,7 +72,7 @@ internal static class StorageQuick
         }
 
         await store.FlushAsync("seq");
-        await using var system = ActorSystem.Create("sbench-r");
+        using var system = BenchSystem.Create("sbench-r");
         var pager = StartPager(system, store);
         await using var file = await pager.OpenAsync("s", "seq");
         var buffer = new byte[ReadChunk];
@@ -117,7 +117,7 @@ internal static class StorageQuick
     /// </summary>
     private static async Task SeqWriteAsync(string kind, IPageStore store, IRaw raw, byte[] data)
     {
-        await using var system = ActorSystem.Create("sbench-w");
+        using var system = BenchSystem.Create("sbench-w");
         var pager = StartPager(system, store);
         var ratios = new List<double>();
         var ours = new List<double>();
@@ -178,7 +178,7 @@ internal static class StorageQuick
     private static async Task<double> SyncRateAsync(string dbPath, TimeSpan window, int maxBatch, byte[] data)
     {
         await using var store = new SqliteStore(dbPath, groupCommitWindow: window, maxBatch: maxBatch);
-        await using var system = ActorSystem.Create("sbench-s");
+        using var system = BenchSystem.Create("sbench-s");
         var pager = StartPager(system, store);
         var files = new PagerFile[Writers];
         for (var i = 0; i < Writers; i++)

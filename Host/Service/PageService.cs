@@ -5,8 +5,8 @@ using System.Text;
 using ActorPager.Actors;
 using ActorPager.Client;
 using ActorPager.Messages;
-using ActorPager.Runtime;
 using ActorPager.Storage;
+using Akka.Actor;
 using Microsoft.AspNetCore.Http;
 
 namespace ActorPager.Host.Service;
@@ -24,8 +24,8 @@ internal sealed partial class PageService
     /// <summary>SHA-256 of the token, compared in constant time; null when no token is set.</summary>
     private readonly byte[]? _tokenHash;
 
-    /// <summary>Set once <see cref="ShutdownAsync"/> has run.</summary>
-    private int _shutDown;
+    /// <summary>The shutdown sync, started by the first call of <see cref="SyncAllAsync"/>; every caller awaits the same one.</summary>
+    private readonly Lazy<Task<SyncSummary>> _sync;
 
     public PageService(PagerSystem pager, IPageStore store, HttpSettings settings)
     {
@@ -33,6 +33,7 @@ internal sealed partial class PageService
         Store = store;
         Settings = settings;
         Files = new FileTable(pager, settings.Mount);
+        _sync = new Lazy<Task<SyncSummary>>(SyncOnceAsync);
         _tokenHash = settings.Token.Length > 0 ? SHA256.HashData(Encoding.UTF8.GetBytes(settings.Token)) : null;
     }
 
@@ -51,7 +52,7 @@ internal sealed partial class PageService
     /// <summary>Latency histograms per route.</summary>
     public RequestHistograms Histograms { get; } = new();
 
-    /// <summary>Written to by <see cref="ShutdownAsync"/> (stdout for the program).</summary>
+    /// <summary>Written to by <see cref="SyncAllAsync"/> when a file's sync fails (stdout for the program).</summary>
     public TextWriter Log { get; init; } = TextWriter.Null;
 
     /// <summary>Whether <paramref name="authorization"/> carries the configured token; always true without one.</summary>
@@ -74,26 +75,23 @@ internal sealed partial class PageService
     }
 
     /// <summary>
-    /// Graceful shutdown, after the server has stopped taking requests and finished those in
-    /// flight: syncs every open file (sync putpages and a store flush), stops the actors and
-    /// closes the store. Runs once.
+    /// The first half of a graceful shutdown, after the server has stopped taking requests and
+    /// finished those in flight, and before the actors stop: refuses new opens, then syncs every
+    /// open file (every dirty page through synchronous putpages, then a store flush) and releases
+    /// it. Runs once; every later call returns the same task, so the host's stop and Akka's
+    /// CoordinatedShutdown can both ask for it, whichever comes first.
     /// </summary>
-    public async Task ShutdownAsync()
-    {
-        if (Interlocked.Exchange(ref _shutDown, 1) != 0)
-        {
-            return;
-        }
+    public Task<SyncSummary> SyncAllAsync() => _sync.Value;
 
+    private async Task<SyncSummary> SyncOnceAsync()
+    {
         var (files, pages, errors) = await Files.SyncAndCloseAllAsync().ConfigureAwait(false);
         foreach (var error in errors)
         {
             await Log.WriteLineAsync($"actorpager: sync failed: {error}").ConfigureAwait(false);
         }
 
-        await Pager.System.Terminate().ConfigureAwait(false);
-        await Store.DisposeAsync().ConfigureAwait(false);
-        await Log.WriteLineAsync($"actorpager: stopped: synced {files} files, {pages} pages written{(errors.Count > 0 ? $", {errors.Count} failed" : string.Empty)}").ConfigureAwait(false);
+        return new SyncSummary(files, pages, errors.Count);
     }
 
     // ---- /v1/files/{**rest} ----
@@ -135,7 +133,7 @@ internal sealed partial class PageService
         {
             await Problems.WriteAsync(context, StatusCodes.Status500InternalServerError, e.Message).ConfigureAwait(false);
         }
-        catch (TimeoutException e)
+        catch (Exception e) when (e is AskTimeoutException or TimeoutException)
         {
             await Problems.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, $"the pager did not answer in time: {e.Message}").ConfigureAwait(false);
         }
@@ -395,26 +393,25 @@ internal sealed partial class PageService
     public async Task<List<ObjectInfo>> ObjectsAsync()
     {
         var result = new List<ObjectInfo>();
-        var system = Pager.System;
         foreach (var (name, mount) in Pager.Mounts)
         {
-            if (await mount.Ask<object>(MountProtocol.ListVnodes.Instance, ViewTimeout, system).ConfigureAwait(false) is not MountProtocol.VnodeList list)
+            if (await mount.Ask<object>(MountProtocol.ListVnodes.Instance, ViewTimeout).ConfigureAwait(false) is not MountProtocol.VnodeList list)
             {
                 continue;
             }
 
             foreach (var vnode in list.Vnodes)
             {
-                var reply = await vnode.Vnode.Ask<object>(new VnodeProtocol.GetVObject(), ViewTimeout, system).ConfigureAwait(false);
+                var reply = await vnode.Vnode.Ask<object>(new VnodeProtocol.GetVObject(), ViewTimeout).ConfigureAwait(false);
                 if (reply is not VnodeProtocol.VObjectReply { Object: { } vmObject })
                 {
                     result.Add(new ObjectInfo(name, vnode.Path, vnode.Vnode.Path.ToString(), null, vnode.Uses, 0, 0, 0, 0, 0, 0, null));
                     continue;
                 }
 
-                if (await vmObject.Ask<object>(VmObjectProtocol.GetStat.Instance, ViewTimeout, system).ConfigureAwait(false) is VmObjectProtocol.ObjectStat s)
+                if (await vmObject.Ask<object>(VmObjectProtocol.GetStat.Instance, ViewTimeout).ConfigureAwait(false) is VmObjectProtocol.ObjectStat s)
                 {
-                    result.Add(new ObjectInfo(name, vnode.Path, vnode.Vnode.Path.ToString(), vmObject.Path.ToString(), vnode.Uses, s.SizeBytes, s.Resident, s.Dirty, s.Busy, s.Pip, s.RefCount, ActorSystem.MailboxDepth(vmObject)));
+                    result.Add(new ObjectInfo(name, vnode.Path, vnode.Vnode.Path.ToString(), vmObject.Path.ToString(), vnode.Uses, s.SizeBytes, s.Resident, s.Dirty, s.Busy, s.Pip, s.RefCount, Mailboxes.Depth(vmObject)));
                 }
             }
         }

@@ -11,10 +11,10 @@ public sealed class ConfigurationTests
     {
         Assert.Equal("127.0.0.1:5080", ConfigLoader.Reference().GetString("actorpager.http.listen"));
         await using var server = PageServer.Create(new ServeOptions { Store = "memory" }, TextWriter.Null);
-        Assert.Equal("127.0.0.1:5080", server.Service.Settings.Listen);
-        Assert.Equal(string.Empty, server.Service.Settings.Token);
-        Assert.Equal(16L * 1024 * 1024, server.Service.Settings.MaxBodySize);
-        Assert.Equal("files", server.Service.Settings.Mount);
+        Assert.Equal("127.0.0.1:5080", server.Settings.Listen);
+        Assert.Equal(string.Empty, server.Settings.Token);
+        Assert.Equal(16L * 1024 * 1024, server.Settings.MaxBodySize);
+        Assert.Equal("files", server.Settings.Mount);
     }
 
     [Fact]
@@ -26,16 +26,16 @@ public sealed class ConfigurationTests
         {
             await using (var fromFile = PageServer.Create(new ServeOptions { ConfigFile = file }, TextWriter.Null))
             {
-                Assert.Equal("127.0.0.1:6000", fromFile.Service.Settings.Listen);
-                Assert.Equal("from-file", fromFile.Service.Settings.Token);
-                Assert.Equal(1024 * 1024, fromFile.Service.Settings.MaxBodySize);
-                Assert.Equal(TimeSpan.FromSeconds(3), fromFile.Service.Settings.ShutdownTimeout);
-                Assert.Equal("MemoryStore", fromFile.Service.Store.GetType().Name);
+                Assert.Equal("127.0.0.1:6000", fromFile.Settings.Listen);
+                Assert.Equal("from-file", fromFile.Settings.Token);
+                Assert.Equal(1024 * 1024, fromFile.Settings.MaxBodySize);
+                Assert.Equal(TimeSpan.FromSeconds(3), fromFile.Settings.ShutdownTimeout);
+                Assert.Equal("MemoryStore", fromFile.Store.GetType().Name);
             }
 
             await using var switches = PageServer.Create(new ServeOptions { ConfigFile = file, Listen = "127.0.0.1:7000", Token = "from-switch" }, TextWriter.Null);
-            Assert.Equal("127.0.0.1:7000", switches.Service.Settings.Listen);
-            Assert.Equal("from-switch", switches.Service.Settings.Token);
+            Assert.Equal("127.0.0.1:7000", switches.Settings.Listen);
+            Assert.Equal("from-switch", switches.Settings.Token);
         }
         finally
         {
@@ -49,7 +49,7 @@ public sealed class ConfigurationTests
     [InlineData("actorpager.http.listen = \"example.com:80\"", "is not an IP address")]
     [InlineData("actorpager.http.max-body-size = lots", "actorpager.http.max-body-size")]
     [InlineData("actorpager.storage.kind = simulated", "serve keeps files in directory, sqlite or postgres")]
-    [InlineData("actorpager.actor.default-dispatcher.type = fibers", "actorpager.actor.default-dispatcher.type: expected one of thread-pool, deterministic")]
+    [InlineData("akka.loglevel = LOUD", "akka.loglevel: expected one of DEBUG, INFO, WARNING, ERROR, OFF, got \"LOUD\"")]
     [InlineData("actorpager.http.listen = 127.0.0.1:80", "enclose the item with double quotes")]
     public void Serve_BadSetting_IsRefusedNamingIt(string setting, string message)
     {

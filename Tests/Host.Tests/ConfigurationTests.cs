@@ -43,6 +43,29 @@ public sealed class ConfigurationTests
         }
     }
 
+    [Fact]
+    public async Task Serve_AkkaSectionOfTheConfigFile_ConfiguresTheActorSystem()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"actorpager-{Guid.NewGuid():N}.conf");
+        await File.WriteAllTextAsync(file, "akka.loglevel = DEBUG\nakka.actor.default-dispatcher.throughput = 7\nactorpager.storage.kind = memory\n");
+        try
+        {
+            await using var server = PageServer.Create(new ServeOptions { ConfigFile = file, Listen = "127.0.0.1:0" }, TextWriter.Null);
+            await server.StartAsync();
+            var settings = server.Service.Pager.System.Settings;
+            Assert.Equal("DEBUG", settings.LogLevel);
+            Assert.Equal(7, settings.Config.GetInt("akka.actor.default-dispatcher.throughput"));
+
+            // Akka's own defaults fill in what the file leaves out; Akka.Hosting's logger is the only one.
+            Assert.Equal(TimeSpan.FromSeconds(5), settings.Config.GetTimeSpan("akka.coordinated-shutdown.default-phase-timeout"));
+            Assert.Equal(["Akka.Hosting.Logging.LoggerFactoryLogger"], settings.Loggers.Select(l => l.Split(',')[0].Trim()));
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
     [Theory]
     [InlineData("actorpager.http.listen = \"nonsense\"", "expected HOST:PORT")]
     [InlineData("actorpager.http.listen = \"127.0.0.1:99999\"", "is not a port")]

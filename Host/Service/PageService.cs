@@ -55,6 +55,9 @@ internal sealed partial class PageService
     /// <summary>Written to by <see cref="SyncAllAsync"/> when a file's sync fails (stdout for the program).</summary>
     public TextWriter Log { get; init; } = TextWriter.Null;
 
+    /// <summary>Where the read and write handlers rent the buffers they lend to VM objects (tests give their own, to see which buffer goes where).</summary>
+    public ArrayPool<byte> Buffers { get; init; } = ArrayPool<byte>.Shared;
+
     /// <summary>Whether <paramref name="authorization"/> carries the configured token; always true without one.</summary>
     public bool Authorized(string? authorization)
     {
@@ -208,34 +211,28 @@ internal sealed partial class PageService
             }
         }
 
-        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Max(1, length.Value));
-        try
+        // Lent to the VM object, which copies the pages into it: back to the pool only once it answered (LentBuffer).
+        using var buffer = new LentBuffer(Buffers, (int)Math.Max(1, length.Value));
+        var read = length == 0 ? 0 : await buffer.LendAsync(file.ReadAsync(offset, buffer.Array.AsMemory(0, (int)length.Value))).ConfigureAwait(false);
+        var response = context.Response;
+        response.ContentType = "application/octet-stream";
+        if (range.Length > 0)
         {
-            var read = length == 0 ? 0 : await file.ReadAsync(offset, buffer.AsMemory(0, (int)length.Value)).ConfigureAwait(false);
-            var response = context.Response;
-            response.ContentType = "application/octet-stream";
-            if (range.Length > 0)
+            if (read == 0)
             {
-                if (read == 0)
-                {
-                    size ??= (await file.StatAsync().ConfigureAwait(false)).SizeBytes;
-                    response.Headers.ContentRange = $"bytes */{size}";
-                    await Problems.WriteAsync(context, StatusCodes.Status416RangeNotSatisfiable, $"the range starts at {offset}, at or past the end of the file ({size} bytes)").ConfigureAwait(false);
-                    return;
-                }
-
-                response.StatusCode = StatusCodes.Status206PartialContent;
-                response.Headers.ContentRange = string.Create(CultureInfo.InvariantCulture, $"bytes {offset}-{offset + read - 1}/{(size is { } known ? known.ToString(CultureInfo.InvariantCulture) : "*")}");
+                size ??= (await file.StatAsync().ConfigureAwait(false)).SizeBytes;
+                response.Headers.ContentRange = $"bytes */{size}";
+                await Problems.WriteAsync(context, StatusCodes.Status416RangeNotSatisfiable, $"the range starts at {offset}, at or past the end of the file ({size} bytes)").ConfigureAwait(false);
+                return;
             }
 
-            response.Headers.AcceptRanges = "bytes";
-            response.ContentLength = read;
-            await response.Body.WriteAsync(buffer.AsMemory(0, read), context.RequestAborted).ConfigureAwait(false);
+            response.StatusCode = StatusCodes.Status206PartialContent;
+            response.Headers.ContentRange = string.Create(CultureInfo.InvariantCulture, $"bytes {offset}-{offset + read - 1}/{(size is { } known ? known.ToString(CultureInfo.InvariantCulture) : "*")}");
         }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
+
+        response.Headers.AcceptRanges = "bytes";
+        response.ContentLength = read;
+        await response.Body.WriteAsync(buffer.Array.AsMemory(0, read), context.RequestAborted).ConfigureAwait(false);
     }
 
     private async Task WriteAsync(HttpContext context, string path)
@@ -257,13 +254,14 @@ internal sealed partial class PageService
         }
 
         var capacity = (int)(declared ?? Math.Min(Settings.MaxBodySize + 1, 64 * 1024));
-        var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(1, capacity));
+        // Lent to the VM object, which copies from it: back to the pool only once it answered (LentBuffer).
+        using var buffer = new LentBuffer(Buffers, Math.Max(1, capacity));
         try
         {
             var length = 0;
             while (true)
             {
-                if (length == buffer.Length)
+                if (length == buffer.Array.Length)
                 {
                     if (length > Settings.MaxBodySize)
                     {
@@ -271,13 +269,10 @@ internal sealed partial class PageService
                         return;
                     }
 
-                    var bigger = ArrayPool<byte>.Shared.Rent((int)Math.Min(Settings.MaxBodySize + 1, (long)buffer.Length * 2));
-                    buffer.AsSpan(0, length).CopyTo(bigger);
-                    ArrayPool<byte>.Shared.Return(buffer);
-                    buffer = bigger;
+                    buffer.Grow(length, (int)Math.Min(Settings.MaxBodySize + 1, (long)buffer.Array.Length * 2));
                 }
 
-                var n = await context.Request.Body.ReadAsync(buffer.AsMemory(length), context.RequestAborted).ConfigureAwait(false);
+                var n = await context.Request.Body.ReadAsync(buffer.Array.AsMemory(length), context.RequestAborted).ConfigureAwait(false);
                 if (n == 0)
                 {
                     break;
@@ -305,17 +300,13 @@ internal sealed partial class PageService
             }
 
             var file = await Files.OpenAsync(path).ConfigureAwait(false);
-            var (written, durable) = await file.WriteAsync(offset, buffer.AsMemory(0, length), sync).ConfigureAwait(false);
+            var (written, durable) = await buffer.LendAsync(file.WriteAsync(offset, buffer.Array.AsMemory(0, length), sync)).ConfigureAwait(false);
             await context.Response.WriteAsJsonAsync(new WriteResult(written, durable), ApiJson.Options, context.RequestAborted).ConfigureAwait(false);
         }
         catch (BadHttpRequestException e)
         {
             // Kestrel's own body limit, or a malformed chunked body.
             await Problems.WriteAsync(context, e.StatusCode, $"the body could not be read: {e.Message}").ConfigureAwait(false);
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 

@@ -66,6 +66,28 @@ public sealed class ConfigurationTests
         }
     }
 
+    [Fact]
+    public async Task Serve_AkkaSectionAkkaCannotUse_ExitsWithTwoNamingTheProblem()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"actorpager-{Guid.NewGuid():N}.conf");
+        await File.WriteAllTextAsync(file, "akka.actor.provider = nonsense\nactorpager.storage.kind = memory\n");
+        try
+        {
+            using var output = new StringWriter();
+            using var error = new StringWriter();
+
+            var code = await ServeCommand.RunAsync(new ServeOptions { ConfigFile = file, Listen = "127.0.0.1:0" }, output, error);
+
+            Assert.Equal(2, code);
+            Assert.Contains("actorpager serve: cannot start the actor system: 'akka.actor.provider' is not a valid type name : 'nonsense'", error.ToString(), StringComparison.Ordinal);
+            Assert.DoesNotContain("listening on", output.ToString(), StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
     [Theory]
     [InlineData("actorpager.http.listen = \"nonsense\"", "expected HOST:PORT")]
     [InlineData("actorpager.http.listen = \"127.0.0.1:99999\"", "is not a port")]

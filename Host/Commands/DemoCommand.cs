@@ -1,9 +1,10 @@
 using System.CommandLine;
 using System.Globalization;
 using ActorPager.Actors;
+using ActorPager.Harness.Dispatch;
 using ActorPager.Messages;
-using ActorPager.Runtime;
 using ActorPager.Storage;
+using Akka.Actor;
 
 namespace ActorPager.Host;
 
@@ -28,11 +29,14 @@ internal static class DemoCommand
     /// <summary>Runs the demo, writing to <paramref name="output"/>; 0 when every step did what it should.</summary>
     internal static int Run(long seed, TextWriter output)
     {
-        var system = ActorSystem.Create("demo", new ActorSystemSettings { Dispatcher = DispatcherKind.Deterministic, Seed = seed, LogToStandardError = false });
-        var dispatcher = system.Deterministic!;
+        // The pager's actors are made on the deterministic dispatcher (Home) and the demo's asks
+        // are answered in its steps (Ask), so the seed decides every interleaving.
+        var deterministic = DeterministicSystem.Create("demo");
+        deterministic.BeginRun(seed, new RandomStrategy(seed));
+        var dispatcher = deterministic.Dispatcher;
         var store = new SimulatedStore();
         dispatcher.AddExternalSource(new SimulatedIoEvents(store));
-        var pager = PagerSystem.Start(system, new PagerOptions { PhysicalMemory = 1024 * 1024 });
+        var pager = PagerSystem.Start(deterministic.System, new PagerOptions { PhysicalMemory = 1024 * 1024 }, new PagerPlacement { Home = deterministic.Home, Ask = deterministic.Ask });
         pager.Mount("data", store);
         var printer = new ProtocolPrinter(output);
         dispatcher.MessageDelivered += printer.OnDelivered;
@@ -85,7 +89,7 @@ internal static class DemoCommand
         output.WriteLine();
         output.WriteLine("3. dirty 3 pages again and clean without the sync flag (PEND, then completions)");
         Await(table.WriteAsync(4096, record.AsMemory(0, 3 * 4096)), "write");
-        var clean = Await(table.VmObject.Ask<object>(new VmObjectProtocol.Clean(PutFlags.None), TimeSpan.FromMinutes(1), system), "clean");
+        var clean = Await(deterministic.Ask(table.VmObject, new VmObjectProtocol.Clean(PutFlags.None), TimeSpan.FromMinutes(1)), "clean");
         output.WriteLine($"   clean -> {(clean is VmObjectProtocol.CleanReply c ? $"all clean={c.AllClean}, {c.PagesWritten} pages" : clean)}; {Describe(Await(table.StatAsync(), "stat"))}");
 
         // 4. Truncate: pages past the new end are freed, the EOF page's tail zeroed (rules 47-49).
@@ -103,10 +107,12 @@ internal static class DemoCommand
         Await(view.ReadAsync(0, first), "read");
         output.WriteLine($"   same VM object: {view.VmObject.Equals(table.VmObject)}; first bytes match the write: {first.AsSpan().SequenceEqual(record.AsSpan(0, 100))}");
 
-        var terminated = system.Terminate();
-        dispatcher.RunUntil(() => terminated.IsCompleted, TimeSpan.FromMinutes(1));
+        // The run ends here: stopping the system is not part of it (and resets the dispatcher).
+        var (steps, hash) = (dispatcher.StepCount, dispatcher.Trace.Hash);
+        dispatcher.MessageDelivered -= printer.OnDelivered;
+        deterministic.Terminate();
         output.WriteLine();
-        output.WriteLine($"{printer.GetPages} getpages ({printer.PagesRead} pages read), {printer.PutPages} putpages, {printer.Completions} completions; {dispatcher.StepCount} deliveries, trace hash {dispatcher.Trace.Hash:x16}");
+        output.WriteLine($"{printer.GetPages} getpages ({printer.PagesRead} pages read), {printer.PutPages} putpages, {printer.Completions} completions; {steps} deliveries, trace hash {hash:x16}");
         return 0;
     }
 
@@ -124,7 +130,7 @@ internal static class DemoCommand
 
         public int Completions { get; private set; }
 
-        public void OnDelivered(Delivery delivery, object message)
+        public void OnDelivered(Delivery delivery, object message, IActorRef recipient)
         {
             switch (message)
             {

@@ -8,7 +8,8 @@ namespace ActorPager.Host;
 /// <summary>
 /// <c>actorpager serve</c>: one pager node with the configured store and the HTTP API
 /// (docs/service.md). Stops gracefully on SIGTERM or Ctrl-C: Kestrel stops accepting and
-/// finishes requests in flight, every dirty page is written with sync putpages, exit code 0.
+/// finishes requests in flight, every dirty page is written with sync putpages, then Akka's
+/// CoordinatedShutdown stops the actors; exit code 0.
 /// </summary>
 internal static class ServeCommand
 {
@@ -63,16 +64,23 @@ internal static class ServeCommand
             }
             catch (IOException e)
             {
-                await error.WriteLineAsync($"actorpager serve: cannot listen on {server.Service.Settings.Listen}: {e.Message}").ConfigureAwait(false);
+                await error.WriteLineAsync($"actorpager serve: cannot listen on {server.Settings.Listen}: {e.Message}").ConfigureAwait(false);
+                return 2;
+            }
+            catch (Akka.Configuration.ConfigurationException e)
+            {
+                // The akka section of the configuration is unusable (Akka.Hosting failed to start the system).
+                await error.WriteLineAsync($"actorpager serve: cannot start the actor system: {e.Message}").ConfigureAwait(false);
                 return 2;
             }
 
-            await output.WriteLineAsync($"actorpager: listening on {server.Address} (store {server.Service.Store.GetType().Name}, mount '{server.Service.Settings.Mount}'{(server.Service.Settings.Token.Length > 0 ? ", token required" : string.Empty)})").ConfigureAwait(false);
+            await output.WriteLineAsync($"actorpager: listening on {server.Address} (store {server.Store.GetType().Name}, mount '{server.Settings.Mount}'{(server.Settings.Token.Length > 0 ? ", token required" : string.Empty)})").ConfigureAwait(false);
             await output.FlushAsync().ConfigureAwait(false);
 
             // Returns once SIGTERM or Ctrl-C has stopped the host: Kestrel has finished the
-            // requests in flight and PagerLifetime has synced every file.
-            await server.App.WaitForShutdownAsync().ConfigureAwait(false);
+            // requests in flight, PagerLifetime has synced every file, CoordinatedShutdown has
+            // stopped the actors and the store is closed.
+            await server.WaitForShutdownAsync().ConfigureAwait(false);
         }
 
         return 0;

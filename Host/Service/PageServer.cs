@@ -2,8 +2,10 @@ using System.Diagnostics;
 using System.Globalization;
 using ActorPager.Actors;
 using ActorPager.Host.Configuration;
-using ActorPager.Runtime;
 using ActorPager.Storage;
+using Akka;
+using Akka.Actor;
+using Akka.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -38,27 +40,66 @@ internal sealed record ServeOptions
     public string? Token { get; init; }
 }
 
-/// <summary>A started or startable page server: the web application and the service behind it.</summary>
+/// <summary>
+/// A page server: the web application (Kestrel and the routes), with the actor system built by
+/// Akka.Hosting (<c>AddAkka</c>) inside the same generic host. The pager node starts with the host
+/// and stops with it: on SIGTERM, Ctrl-C or <see cref="StopAsync"/>, Kestrel finishes the requests
+/// in flight, every open file is synced, then Akka's CoordinatedShutdown stops the actors, and the
+/// store closes last.
+/// </summary>
 internal sealed class PageServer : IAsyncDisposable
 {
-    private PageServer(WebApplication app, PageService service)
+    /// <summary>The actor system's name.</summary>
+    public const string SystemName = "actorpager";
+
+    /// <summary>Written to once the node has stopped (stdout for the program).</summary>
+    private readonly TextWriter _log;
+
+    /// <summary>The page service, once Akka.Hosting has started the actor system.</summary>
+    private PageService? _service;
+
+    /// <summary>Set by <see cref="StartAsync"/>: from then on the host owns the store and the actors.</summary>
+    private int _started;
+
+    /// <summary>Guards <see cref="_stopping"/>.</summary>
+    private readonly Lock _stopLock = new();
+
+    /// <summary>The stop, once <see cref="StopAsync"/> has been called.</summary>
+    private Task? _stopping;
+
+    /// <summary>Set once the store is closed.</summary>
+    private int _closed;
+
+    private PageServer(IPageStore store, HttpSettings settings, TextWriter log)
     {
-        App = app;
-        Service = service;
+        Store = store;
+        Settings = settings;
+        _log = log;
     }
 
-    /// <summary>The web application (Kestrel and the routes).</summary>
-    public WebApplication App { get; }
+    /// <summary>The web application (Kestrel, the routes, and Akka's hosted service); set by <see cref="Create"/> before it returns.</summary>
+    public WebApplication App { get; private set; } = null!;
 
-    /// <summary>The page service.</summary>
-    public PageService Service { get; }
+    /// <summary>The HTTP settings.</summary>
+    public HttpSettings Settings { get; }
+
+    /// <summary>The store behind the mount.</summary>
+    public IPageStore Store { get; }
+
+    /// <summary>The page service: there once the host has started the actor system.</summary>
+    /// <exception cref="InvalidOperationException">The server has not started.</exception>
+    public PageService Service => StartedService ?? throw new InvalidOperationException("the page server has not started: its actor system is made when the host starts");
+
+    /// <summary>The page service, or null before the actor system has started.</summary>
+    internal PageService? StartedService => Volatile.Read(ref _service);
 
     /// <summary>The address Kestrel listens on, once started (the real port when 0 was asked for).</summary>
     public Uri Address => new(App.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
 
     /// <summary>
     /// Builds the server. Configuration, lowest priority first: reference.conf, the --config
-    /// file, <c>ACTORPAGER__</c> environment variables, then the switches.
+    /// file, <c>ACTORPAGER__</c> environment variables, then the switches. The same merged
+    /// configuration configures the actor system: its <c>akka</c> section over Akka's defaults.
     /// </summary>
     /// <exception cref="ServeException">The settings are unusable (a non-loopback address without a token, a bad address, a bad store); the message says which.</exception>
     public static PageServer Create(ServeOptions options, TextWriter log)
@@ -92,7 +133,7 @@ internal sealed class PageServer : IAsyncDisposable
         HttpSettings settings;
         PagerOptions pagerOptions;
         StoreOptions storeOptions;
-        ActorSystemSettings runtimeSettings;
+        Microsoft.Extensions.Logging.LogLevel akkaLogLevel;
         System.Net.IPAddress address;
         int port;
         try
@@ -101,7 +142,7 @@ internal sealed class PageServer : IAsyncDisposable
             (address, port) = settings.ParseListen();
             pagerOptions = PagerConfiguration.Pager(hocon);
             storeOptions = ApplySwitches(PagerConfiguration.Store(hocon), options);
-            runtimeSettings = PagerConfiguration.Runtime(hocon);
+            akkaLogLevel = AkkaLogLevel(hocon);
         }
         catch (Exception e) when (e is ConfigException or FormatException or ArgumentException)
         {
@@ -137,10 +178,26 @@ internal sealed class PageServer : IAsyncDisposable
             throw new ServeException($"cannot open the {storeOptions.Kind} store: {e.Message}", e);
         }
 
-        var system = ActorSystem.Create("actorpager", runtimeSettings);
-        var pager = PagerSystem.Start(system, pagerOptions);
-        pager.Mount(settings.Mount, store);
-        var service = new PageService(pager, store, settings) { Log = log };
+        var server = new PageServer(store, settings, log);
+        builder.Services.AddAkka(SystemName, akka =>
+        {
+            // Akka's log events go to the host's ILogger (category Akka.*). ConfigureLoggers
+            // writes its own akka.loglevel and akka.loggers; the user's configuration is added
+            // after it, in front, so an akka.loglevel (or akka.loggers) in the user's file wins.
+            akka.ConfigureLoggers(loggers =>
+            {
+                loggers.ClearLoggers();
+                loggers.AddLoggerFactory();
+            });
+            akka.AddHocon(hocon.Config, HoconAddMode.Prepend);
+            akka.WithActors((system, _) => server.StartNode(system, pagerOptions));
+        });
+
+        // Registered after AddAkka, so the host starts it after the actor system and stops it
+        // before: Kestrel stops first (it is started last), then this syncs every file, then
+        // Akka's hosted service runs CoordinatedShutdown.
+        builder.Services.AddSingleton(server);
+        builder.Services.AddHostedService<PagerLifetime>();
 
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
@@ -151,30 +208,108 @@ internal sealed class PageServer : IAsyncDisposable
             kestrel.Limits.MaxRequestBodySize = settings.MaxBodySize + 1;
         });
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = settings.ShutdownTimeout);
-        builder.Services.AddSingleton(service);
-        builder.Services.AddHostedService<PagerLifetime>();
         builder.Logging.AddFilter("Microsoft", Microsoft.Extensions.Logging.LogLevel.Warning);
+        builder.Logging.AddFilter("Akka", akkaLogLevel);
 
-        var app = builder.Build();
-        MapRoutes(app, service);
-        return new PageServer(app, service);
+        server.App = builder.Build();
+        MapRoutes(server.App, server);
+        return server;
     }
 
-    /// <summary>Starts Kestrel.</summary>
-    public Task StartAsync(CancellationToken cancellationToken = default) => App.StartAsync(cancellationToken);
-
-    /// <summary>Graceful stop: Kestrel stops accepting and finishes requests in flight, then every open file is synced and the actors stop.</summary>
-    public async Task StopAsync()
+    /// <summary>Starts the host: the actor system and the pager node (Akka.Hosting), then Kestrel.</summary>
+    public Task StartAsync(CancellationToken cancellationToken = default)
     {
-        await App.StopAsync().ConfigureAwait(false);
-        await Service.ShutdownAsync().ConfigureAwait(false);
+        Interlocked.Exchange(ref _started, 1);
+        return App.StartAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Graceful stop, as on SIGTERM: Kestrel stops accepting and finishes requests in flight,
+    /// every open file is synced, CoordinatedShutdown stops the actors, the store closes. Runs
+    /// once; a server that never started has nothing to stop.
+    /// </summary>
+    public Task StopAsync()
+    {
+        lock (_stopLock)
+        {
+            return _stopping ??= Volatile.Read(ref _started) == 0 ? Task.CompletedTask : App.StopAsync();
+        }
+    }
+
+    /// <summary>
+    /// Waits until the host is told to stop (SIGTERM, Ctrl-C, or Akka.Hosting when the actor
+    /// system terminated by itself), then stops it as <see cref="StopAsync"/> does.
+    /// </summary>
+    public async Task WaitForShutdownAsync()
+    {
+        var stopping = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using (App.Lifetime.ApplicationStopping.Register(() => stopping.TrySetResult()))
+        {
+            await stopping.Task.ConfigureAwait(false);
+        }
+
+        await StopAsync().ConfigureAwait(false);
     }
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
-        await Service.ShutdownAsync().ConfigureAwait(false);
+        await StopAsync().ConfigureAwait(false);
+
+        // Never started: the host made no actors, so the store is still ours to close.
+        await CloseStoreAsync().ConfigureAwait(false);
         await App.DisposeAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Akka.Hosting's start-up of the node, inside the host's start: the pager on the new actor
+    /// system, the store mounted, and a CoordinatedShutdown task that syncs every file before
+    /// the actors stop, for a shutdown that Akka starts itself (when the host stops first, the
+    /// files are synced already and the task finds nothing left to do).
+    /// </summary>
+    private void StartNode(ActorSystem system, PagerOptions options)
+    {
+        var pager = PagerSystem.Start(system, options);
+        pager.Mount(Settings.Mount, Store);
+        var service = new PageService(pager, Store, Settings) { Log = _log };
+        CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseBeforeServiceUnbind, "actorpager-sync-files", async () =>
+        {
+            await service.SyncAllAsync().ConfigureAwait(false);
+            return Done.Instance;
+        });
+        Volatile.Write(ref _service, service);
+    }
+
+    /// <summary>After the actor system has terminated (or never started): closes the store and reports the stop. Runs once.</summary>
+    internal async Task CloseStoreAsync()
+    {
+        if (Interlocked.Exchange(ref _closed, 1) != 0)
+        {
+            return;
+        }
+
+        await Store.DisposeAsync().ConfigureAwait(false);
+        if (_service is { } service)
+        {
+            var summary = await service.SyncAllAsync().ConfigureAwait(false);
+            await _log.WriteLineAsync($"actorpager: stopped: synced {summary.Files} files, {summary.Pages} pages written{(summary.Failed > 0 ? $", {summary.Failed} failed" : string.Empty)}").ConfigureAwait(false);
+            await _log.FlushAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The level Akka logs at (<c>akka.loglevel</c>, INFO when not set), as the host's logging filter for Akka's categories.</summary>
+    private static Microsoft.Extensions.Logging.LogLevel AkkaLogLevel(LoadedConfig config)
+    {
+        var level = config.Config.HasPath("akka.loglevel") ? config.Config.GetString("akka.loglevel") : "INFO";
+        return level.Trim().ToUpperInvariant() switch
+        {
+            "DEBUG" => Microsoft.Extensions.Logging.LogLevel.Debug,
+            "INFO" => Microsoft.Extensions.Logging.LogLevel.Information,
+            "WARNING" => Microsoft.Extensions.Logging.LogLevel.Warning,
+            "ERROR" => Microsoft.Extensions.Logging.LogLevel.Error,
+            "OFF" => Microsoft.Extensions.Logging.LogLevel.None,
+            _ => throw config.Problem("akka.loglevel", $"expected one of DEBUG, INFO, WARNING, ERROR, OFF, got \"{level}\""),
+        };
     }
 
     private static StoreOptions ApplySwitches(StoreOptions store, ServeOptions options)
@@ -197,8 +332,11 @@ internal sealed class PageServer : IAsyncDisposable
         return store;
     }
 
-    private static void MapRoutes(WebApplication app, PageService service)
+    private static void MapRoutes(WebApplication app, PageServer server)
     {
+        // server.Service exists once the host has started the actor system, which it does before
+        // Kestrel (started last): every request finds it.
+
         // Outermost: time every request and count it under its route.
         app.Use(async (context, next) =>
         {
@@ -210,14 +348,14 @@ internal sealed class PageServer : IAsyncDisposable
             finally
             {
                 var route = context.Items.TryGetValue(PageService.RouteItem, out var r) && r is RouteKind kind ? kind : RouteKind.Other;
-                service.Histograms.Observe(route, Stopwatch.GetTimestamp() - started, context.Response.StatusCode);
+                server.Service.Histograms.Observe(route, Stopwatch.GetTimestamp() - started, context.Response.StatusCode);
             }
         });
 
         // Then the token: every route but /healthz.
         app.Use(async (context, next) =>
         {
-            if (!context.Request.Path.Equals("/healthz", StringComparison.Ordinal) && !service.Authorized(context.Request.Headers.Authorization))
+            if (!context.Request.Path.Equals("/healthz", StringComparison.Ordinal) && !server.Service.Authorized(context.Request.Headers.Authorization))
             {
                 context.Response.Headers.WWWAuthenticate = "Bearer";
                 await Problems.WriteAsync(context, StatusCodes.Status401Unauthorized, context.Request.Headers.Authorization.Count == 0
@@ -229,16 +367,16 @@ internal sealed class PageServer : IAsyncDisposable
             await next(context).ConfigureAwait(false);
         });
 
-        app.Map("/v1/files/{**rest}", service.HandleFileAsync);
+        app.Map("/v1/files/{**rest}", context => server.Service.HandleFileAsync(context));
         app.Map("/healthz", context => OnlyGet(context, RouteKind.Health, () => context.Response.WriteAsync("ok\n")));
         app.Map("/metrics", context => OnlyGet(context, RouteKind.Metrics, async () =>
         {
-            var text = await MetricsText.RenderAsync(service).ConfigureAwait(false);
+            var text = await MetricsText.RenderAsync(server.Service).ConfigureAwait(false);
             context.Response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
             await context.Response.WriteAsync(text).ConfigureAwait(false);
         }));
         app.Map("/v1/objects", context => OnlyGet(context, RouteKind.Objects, async () =>
-            await context.Response.WriteAsJsonAsync(await service.ObjectsAsync().ConfigureAwait(false), ApiJson.Options).ConfigureAwait(false)));
+            await context.Response.WriteAsJsonAsync(await server.Service.ObjectsAsync().ConfigureAwait(false), ApiJson.Options).ConfigureAwait(false)));
         app.MapFallback(context => Problems.WriteAsync(context, StatusCodes.Status404NotFound,
             $"no route {context.Request.Method} {context.Request.Path}: the API has /v1/files/{{path}}, /v1/objects, /metrics and /healthz"));
     }
@@ -257,28 +395,11 @@ internal sealed class PageServer : IAsyncDisposable
         {
             await handle().ConfigureAwait(false);
         }
-        catch (TimeoutException e)
+        catch (Exception e) when (e is AskTimeoutException or TimeoutException)
         {
             await Problems.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, $"the pager did not answer in time: {e.Message}").ConfigureAwait(false);
         }
     }
-}
-
-/// <summary>Runs the page service's shutdown after the host has stopped Kestrel (every hosted service stopped, requests in flight finished).</summary>
-internal sealed class PagerLifetime(PageService service) : IHostedLifecycleService
-{
-    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    /// <summary>After Kestrel has stopped: sync every dirty page (sync putpages), stop the actors.</summary>
-    public Task StoppedAsync(CancellationToken cancellationToken) => service.ShutdownAsync();
 }
 
 /// <summary>The settings of <c>serve</c> cannot be used; the message says why.</summary>
@@ -351,10 +472,10 @@ internal static class MetricsText
         Gauge("actorpager_pip", "Paging operations in progress over every VM object.", pip);
 
         text.Append("# HELP actorpager_mailbox_depth Messages waiting in an actor's mailbox.\n# TYPE actorpager_mailbox_depth gauge\n");
-        text.Append(inv, $"actorpager_mailbox_depth{{actor=\"pagedaemon\"}} {ActorSystem.MailboxDepth(pager.Daemon) ?? 0}\n");
+        text.Append(inv, $"actorpager_mailbox_depth{{actor=\"pagedaemon\"}} {Mailboxes.Depth(pager.Daemon) ?? 0}\n");
         foreach (var (name, mount) in pager.Mounts)
         {
-            text.Append(inv, $"actorpager_mailbox_depth{{actor=\"mount\",mount=\"{name}\"}} {ActorSystem.MailboxDepth(mount) ?? 0}\n");
+            text.Append(inv, $"actorpager_mailbox_depth{{actor=\"mount\",mount=\"{name}\"}} {Mailboxes.Depth(mount) ?? 0}\n");
         }
 
         var maxObject = 0;

@@ -5,8 +5,8 @@ using System.Text;
 using ActorPager.Actors;
 using ActorPager.Client;
 using ActorPager.Messages;
-using ActorPager.Runtime;
 using ActorPager.Storage;
+using Akka.Actor;
 using Microsoft.AspNetCore.Http;
 
 namespace ActorPager.Host.Service;
@@ -24,8 +24,8 @@ internal sealed partial class PageService
     /// <summary>SHA-256 of the token, compared in constant time; null when no token is set.</summary>
     private readonly byte[]? _tokenHash;
 
-    /// <summary>Set once <see cref="ShutdownAsync"/> has run.</summary>
-    private int _shutDown;
+    /// <summary>The shutdown sync, started by the first call of <see cref="SyncAllAsync"/>; every caller awaits the same one.</summary>
+    private readonly Lazy<Task<SyncSummary>> _sync;
 
     public PageService(PagerSystem pager, IPageStore store, HttpSettings settings)
     {
@@ -33,6 +33,7 @@ internal sealed partial class PageService
         Store = store;
         Settings = settings;
         Files = new FileTable(pager, settings.Mount);
+        _sync = new Lazy<Task<SyncSummary>>(SyncOnceAsync);
         _tokenHash = settings.Token.Length > 0 ? SHA256.HashData(Encoding.UTF8.GetBytes(settings.Token)) : null;
     }
 
@@ -51,8 +52,11 @@ internal sealed partial class PageService
     /// <summary>Latency histograms per route.</summary>
     public RequestHistograms Histograms { get; } = new();
 
-    /// <summary>Written to by <see cref="ShutdownAsync"/> (stdout for the program).</summary>
+    /// <summary>Written to by <see cref="SyncAllAsync"/> when a file's sync fails (stdout for the program).</summary>
     public TextWriter Log { get; init; } = TextWriter.Null;
+
+    /// <summary>Where the read and write handlers rent the buffers they lend to VM objects (tests give their own, to see which buffer goes where).</summary>
+    public ArrayPool<byte> Buffers { get; init; } = ArrayPool<byte>.Shared;
 
     /// <summary>Whether <paramref name="authorization"/> carries the configured token; always true without one.</summary>
     public bool Authorized(string? authorization)
@@ -74,26 +78,23 @@ internal sealed partial class PageService
     }
 
     /// <summary>
-    /// Graceful shutdown, after the server has stopped taking requests and finished those in
-    /// flight: syncs every open file (sync putpages and a store flush), stops the actors and
-    /// closes the store. Runs once.
+    /// The first half of a graceful shutdown, after the server has stopped taking requests and
+    /// finished those in flight, and before the actors stop: refuses new opens, then syncs every
+    /// open file (every dirty page through synchronous putpages, then a store flush) and releases
+    /// it. Runs once; every later call returns the same task, so the host's stop and Akka's
+    /// CoordinatedShutdown can both ask for it, whichever comes first.
     /// </summary>
-    public async Task ShutdownAsync()
-    {
-        if (Interlocked.Exchange(ref _shutDown, 1) != 0)
-        {
-            return;
-        }
+    public Task<SyncSummary> SyncAllAsync() => _sync.Value;
 
+    private async Task<SyncSummary> SyncOnceAsync()
+    {
         var (files, pages, errors) = await Files.SyncAndCloseAllAsync().ConfigureAwait(false);
         foreach (var error in errors)
         {
             await Log.WriteLineAsync($"actorpager: sync failed: {error}").ConfigureAwait(false);
         }
 
-        await Pager.System.Terminate().ConfigureAwait(false);
-        await Store.DisposeAsync().ConfigureAwait(false);
-        await Log.WriteLineAsync($"actorpager: stopped: synced {files} files, {pages} pages written{(errors.Count > 0 ? $", {errors.Count} failed" : string.Empty)}").ConfigureAwait(false);
+        return new SyncSummary(files, pages, errors.Count);
     }
 
     // ---- /v1/files/{**rest} ----
@@ -135,7 +136,7 @@ internal sealed partial class PageService
         {
             await Problems.WriteAsync(context, StatusCodes.Status500InternalServerError, e.Message).ConfigureAwait(false);
         }
-        catch (TimeoutException e)
+        catch (Exception e) when (e is AskTimeoutException or TimeoutException)
         {
             await Problems.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, $"the pager did not answer in time: {e.Message}").ConfigureAwait(false);
         }
@@ -210,34 +211,28 @@ internal sealed partial class PageService
             }
         }
 
-        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Max(1, length.Value));
-        try
+        // Lent to the VM object, which copies the pages into it: back to the pool only once it answered (LentBuffer).
+        using var buffer = new LentBuffer(Buffers, (int)Math.Max(1, length.Value));
+        var read = length == 0 ? 0 : await buffer.LendAsync(file.ReadAsync(offset, buffer.Array.AsMemory(0, (int)length.Value))).ConfigureAwait(false);
+        var response = context.Response;
+        response.ContentType = "application/octet-stream";
+        if (range.Length > 0)
         {
-            var read = length == 0 ? 0 : await file.ReadAsync(offset, buffer.AsMemory(0, (int)length.Value)).ConfigureAwait(false);
-            var response = context.Response;
-            response.ContentType = "application/octet-stream";
-            if (range.Length > 0)
+            if (read == 0)
             {
-                if (read == 0)
-                {
-                    size ??= (await file.StatAsync().ConfigureAwait(false)).SizeBytes;
-                    response.Headers.ContentRange = $"bytes */{size}";
-                    await Problems.WriteAsync(context, StatusCodes.Status416RangeNotSatisfiable, $"the range starts at {offset}, at or past the end of the file ({size} bytes)").ConfigureAwait(false);
-                    return;
-                }
-
-                response.StatusCode = StatusCodes.Status206PartialContent;
-                response.Headers.ContentRange = string.Create(CultureInfo.InvariantCulture, $"bytes {offset}-{offset + read - 1}/{(size is { } known ? known.ToString(CultureInfo.InvariantCulture) : "*")}");
+                size ??= (await file.StatAsync().ConfigureAwait(false)).SizeBytes;
+                response.Headers.ContentRange = $"bytes */{size}";
+                await Problems.WriteAsync(context, StatusCodes.Status416RangeNotSatisfiable, $"the range starts at {offset}, at or past the end of the file ({size} bytes)").ConfigureAwait(false);
+                return;
             }
 
-            response.Headers.AcceptRanges = "bytes";
-            response.ContentLength = read;
-            await response.Body.WriteAsync(buffer.AsMemory(0, read), context.RequestAborted).ConfigureAwait(false);
+            response.StatusCode = StatusCodes.Status206PartialContent;
+            response.Headers.ContentRange = string.Create(CultureInfo.InvariantCulture, $"bytes {offset}-{offset + read - 1}/{(size is { } known ? known.ToString(CultureInfo.InvariantCulture) : "*")}");
         }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
+
+        response.Headers.AcceptRanges = "bytes";
+        response.ContentLength = read;
+        await response.Body.WriteAsync(buffer.Array.AsMemory(0, read), context.RequestAborted).ConfigureAwait(false);
     }
 
     private async Task WriteAsync(HttpContext context, string path)
@@ -259,13 +254,14 @@ internal sealed partial class PageService
         }
 
         var capacity = (int)(declared ?? Math.Min(Settings.MaxBodySize + 1, 64 * 1024));
-        var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(1, capacity));
+        // Lent to the VM object, which copies from it: back to the pool only once it answered (LentBuffer).
+        using var buffer = new LentBuffer(Buffers, Math.Max(1, capacity));
         try
         {
             var length = 0;
             while (true)
             {
-                if (length == buffer.Length)
+                if (length == buffer.Array.Length)
                 {
                     if (length > Settings.MaxBodySize)
                     {
@@ -273,13 +269,10 @@ internal sealed partial class PageService
                         return;
                     }
 
-                    var bigger = ArrayPool<byte>.Shared.Rent((int)Math.Min(Settings.MaxBodySize + 1, (long)buffer.Length * 2));
-                    buffer.AsSpan(0, length).CopyTo(bigger);
-                    ArrayPool<byte>.Shared.Return(buffer);
-                    buffer = bigger;
+                    buffer.Grow(length, (int)Math.Min(Settings.MaxBodySize + 1, (long)buffer.Array.Length * 2));
                 }
 
-                var n = await context.Request.Body.ReadAsync(buffer.AsMemory(length), context.RequestAborted).ConfigureAwait(false);
+                var n = await context.Request.Body.ReadAsync(buffer.Array.AsMemory(length), context.RequestAborted).ConfigureAwait(false);
                 if (n == 0)
                 {
                     break;
@@ -307,17 +300,13 @@ internal sealed partial class PageService
             }
 
             var file = await Files.OpenAsync(path).ConfigureAwait(false);
-            var (written, durable) = await file.WriteAsync(offset, buffer.AsMemory(0, length), sync).ConfigureAwait(false);
+            var (written, durable) = await buffer.LendAsync(file.WriteAsync(offset, buffer.Array.AsMemory(0, length), sync)).ConfigureAwait(false);
             await context.Response.WriteAsJsonAsync(new WriteResult(written, durable), ApiJson.Options, context.RequestAborted).ConfigureAwait(false);
         }
         catch (BadHttpRequestException e)
         {
             // Kestrel's own body limit, or a malformed chunked body.
             await Problems.WriteAsync(context, e.StatusCode, $"the body could not be read: {e.Message}").ConfigureAwait(false);
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 
@@ -395,26 +384,25 @@ internal sealed partial class PageService
     public async Task<List<ObjectInfo>> ObjectsAsync()
     {
         var result = new List<ObjectInfo>();
-        var system = Pager.System;
         foreach (var (name, mount) in Pager.Mounts)
         {
-            if (await mount.Ask<object>(MountProtocol.ListVnodes.Instance, ViewTimeout, system).ConfigureAwait(false) is not MountProtocol.VnodeList list)
+            if (await mount.Ask<object>(MountProtocol.ListVnodes.Instance, ViewTimeout).ConfigureAwait(false) is not MountProtocol.VnodeList list)
             {
                 continue;
             }
 
             foreach (var vnode in list.Vnodes)
             {
-                var reply = await vnode.Vnode.Ask<object>(new VnodeProtocol.GetVObject(), ViewTimeout, system).ConfigureAwait(false);
+                var reply = await vnode.Vnode.Ask<object>(new VnodeProtocol.GetVObject(), ViewTimeout).ConfigureAwait(false);
                 if (reply is not VnodeProtocol.VObjectReply { Object: { } vmObject })
                 {
                     result.Add(new ObjectInfo(name, vnode.Path, vnode.Vnode.Path.ToString(), null, vnode.Uses, 0, 0, 0, 0, 0, 0, null));
                     continue;
                 }
 
-                if (await vmObject.Ask<object>(VmObjectProtocol.GetStat.Instance, ViewTimeout, system).ConfigureAwait(false) is VmObjectProtocol.ObjectStat s)
+                if (await vmObject.Ask<object>(VmObjectProtocol.GetStat.Instance, ViewTimeout).ConfigureAwait(false) is VmObjectProtocol.ObjectStat s)
                 {
-                    result.Add(new ObjectInfo(name, vnode.Path, vnode.Vnode.Path.ToString(), vmObject.Path.ToString(), vnode.Uses, s.SizeBytes, s.Resident, s.Dirty, s.Busy, s.Pip, s.RefCount, ActorSystem.MailboxDepth(vmObject)));
+                    result.Add(new ObjectInfo(name, vnode.Path, vnode.Vnode.Path.ToString(), vmObject.Path.ToString(), vnode.Uses, s.SizeBytes, s.Resident, s.Dirty, s.Busy, s.Pip, s.RefCount, Mailboxes.Depth(vmObject)));
                 }
             }
         }

@@ -1,8 +1,9 @@
 using System.Globalization;
 using System.Text;
 using ActorPager.Actors;
-using ActorPager.Runtime;
 using ActorPager.Storage;
+using Akka.Actor;
+using Akka.Configuration;
 
 namespace ActorPager.CrashWorker;
 
@@ -55,7 +56,12 @@ internal static class Program
 
         var output = Console.OpenStandardOutput();
         await using var store = PageStores.Create(options);
-        await using var system = ActorSystem.Create("crashworker");
+        // Akka's logs go to stderr (StandardErrorLogger): stdout carries only the lines above.
+        using var system = ActorSystem.Create("crashworker", ConfigurationFactory.ParseString($$"""
+            akka.loggers = ["{{typeof(StandardErrorLogger).AssemblyQualifiedName}}"]
+            akka.stdout-loglevel = OFF
+            akka.loglevel = WARNING
+            """));
         var pager = PagerSystem.Start(system, new PagerOptions { PhysicalMemory = 4L * 1024 * 1024 });
         pager.Mount("crash", store);
         var file = await pager.OpenAsync("crash", fileName).ConfigureAwait(false);

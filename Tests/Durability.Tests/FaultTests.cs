@@ -1,7 +1,7 @@
 using ActorPager.Actors;
 using ActorPager.Messages;
-using ActorPager.Runtime;
 using ActorPager.Storage;
+using Akka.Actor;
 using Xunit.Abstractions;
 
 namespace ActorPager.Durability.Tests;
@@ -12,16 +12,24 @@ namespace ActorPager.Durability.Tests;
 /// stop a clean writes every one of them: nothing is lost.
 /// </summary>
 /// <remarks>
-/// The pager runs on the thread pool over a <see cref="FaultSwitch"/>: a store that routes every
-/// call to the faulty store or, once faults are off, to the same memory store directly, and
-/// records each write with its result. A putpages is one store write (the generic pager gathers a
+/// The pager runs on the test kit's actor system (Akka's thread pool) over a
+/// <see cref="FaultSwitch"/>: a store that routes every call to the faulty store or, once faults
+/// are off, to the same memory store directly, and records each write with its result. A putpages is one store write (the generic pager gathers a
 /// run into one), so the recorded writes say which pages failed; the clean's reply counts the
 /// rtvals and the page states say which pages are still dirty.
 /// </remarks>
-public sealed class FaultTests(ITestOutputHelper output)
+public sealed class FaultTests : Akka.TestKit.Xunit2.TestKit
 {
     private const int PageSize = 4096;
     private const string FileName = "faults/pages.bin";
+
+    private readonly ITestOutputHelper _output;
+
+    public FaultTests(ITestOutputHelper output)
+        : base(output: output)
+    {
+        _output = output;
+    }
 
     [Theory]
     [InlineData(1, true, 0.0)]
@@ -31,11 +39,10 @@ public sealed class FaultTests(ITestOutputHelper output)
     [InlineData(5, false, 0.0)]
     public async Task PutPages_FaultyStoreFailing20PercentOfWrites_ErrorForExactlyTheFailedPagesThenCleanWritesThemAll(int seed, bool sync, double shortWriteRate)
     {
-        await using var system = ActorSystem.Create("faults");
         var memory = new MemoryStore();
         var faulty = new FaultyStore(memory, new FaultOptions { Seed = seed, FailedWriteRate = 0.2, ShortWriteRate = shortWriteRate });
         var store = new FaultSwitch(faulty, memory);
-        var pager = PagerSystem.Start(system, new PagerOptions { PhysicalMemory = 16L * 1024 * 1024, DirtyAge = TimeSpan.FromHours(1) });
+        var pager = PagerSystem.Start(Sys, new PagerOptions { PhysicalMemory = 16L * 1024 * 1024, DirtyAge = TimeSpan.FromHours(1) });
         pager.Mount("m", store);
         var file = await pager.OpenAsync("m", FileName);
 
@@ -68,7 +75,7 @@ public sealed class FaultTests(ITestOutputHelper output)
         store.FaultsOn = true;
         store.StartRecording();
         var flags = sync ? PutFlags.Sync : PutFlags.None;
-        var clean = Assert.IsType<VmObjectProtocol.CleanReply>(await file.VmObject.Ask<object>(new VmObjectProtocol.Clean(flags), TimeSpan.FromSeconds(60), system));
+        var clean = Assert.IsType<VmObjectProtocol.CleanReply>(await file.VmObject.Ask<object>(new VmObjectProtocol.Clean(flags), TimeSpan.FromSeconds(60)));
         var writes = store.TakeRecording();
 
         // One store write per run, each covering exactly its run.
@@ -135,7 +142,7 @@ public sealed class FaultTests(ITestOutputHelper output)
         Assert.Equal(failed.Order(), writes.SelectMany(w => Enumerable.Range(0, w.Length / PageSize).Select(i => (w.Offset / PageSize) + i)).Order());
         Assert.Equal(0, (await file.StatAsync()).Dirty);
         var summary = $"faults: seed={seed} sync={sync} putpages={runs.Count} pages={dirtyPages.Count} failed-writes={failedWrites} failed-pages={failed.Count} rewritten={fsync.PagesWritten} lost=0";
-        output.WriteLine(summary);
+        _output.WriteLine(summary);
         Console.WriteLine(summary);
 
         // Nothing lost: the store and the pager both hold the new contents of every written page.

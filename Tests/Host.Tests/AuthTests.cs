@@ -81,6 +81,6 @@ public sealed class AuthTests(TokenServer fixture) : IClassFixture<TokenServer>
         var e = Assert.Throws<ServeException>(() => PageServer.Create(new ServeOptions { Listen = "0.0.0.0:0", Store = "memory" }, TextWriter.Null));
         Assert.Contains("not a loopback address, without a token", e.Message, StringComparison.Ordinal);
         await using var allowed = PageServer.Create(new ServeOptions { Listen = "0.0.0.0:0", Store = "memory", Token = "t" }, TextWriter.Null);
-        Assert.Equal("t", allowed.Service.Settings.Token);
+        Assert.Equal("t", allowed.Settings.Token);
     }
 }

@@ -50,11 +50,12 @@ public sealed class ConfigCommandTests : IDisposable
     [Fact]
     public void Run_Hocon_LayersTheFileOverReferenceConf()
     {
-        var path = File("actorpager.actor.default-dispatcher.throughput = 7\n");
+        var path = File("actorpager.vm.cluster-max = 7\nakka.loglevel = DEBUG\n");
         var (exit, text, _) = Run(path, json: false);
         Assert.Equal(0, exit);
-        Assert.Contains("throughput = 7", text, StringComparison.Ordinal);
-        Assert.Contains("ask-timeout", text, StringComparison.Ordinal);
+        Assert.Contains("cluster-max = 7", text, StringComparison.Ordinal);
+        Assert.Contains("daemon-interval", text, StringComparison.Ordinal);
+        Assert.Contains("loglevel = \"DEBUG\"", text, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -52,12 +52,12 @@ public sealed class HoconConfigurationProviderTests : IDisposable
     [Fact]
     public void AddHocon_LoadedConfig_HasReferenceDefaultsAndOverrides()
     {
-        var loaded = ConfigLoader.Load(null, new Dictionary<string, string> { ["ACTORPAGER__SCHEDULER__TICKS_PER_WHEEL"] = "64" });
+        var loaded = ConfigLoader.Load(null, new Dictionary<string, string> { ["ACTORPAGER__VM__DAEMON_INTERVAL"] = "2s" });
 
         var configuration = new ConfigurationBuilder().AddHocon(loaded.Config).Build();
 
-        Assert.Equal("30", configuration["actorpager:actor:default-dispatcher:throughput"]);
-        Assert.Equal("64", configuration["actorpager:scheduler:ticks-per-wheel"]);
+        Assert.Equal("16", configuration["actorpager:vm:cluster-max"]);
+        Assert.Equal("2s", configuration["actorpager:vm:daemon-interval"]);
     }
 
     [Fact]

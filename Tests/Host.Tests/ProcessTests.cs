@@ -22,6 +22,11 @@ public sealed class ProcessTests
             Assert.Equal(5, (await client.StatAsync("shutdown/unsynced.bin")).Dirty);
             Assert.Equal(0, await server.TerminateAsync());
             Assert.Contains("actorpager: stopped: synced 2 files", server.Output, StringComparison.Ordinal);
+
+            // The stop ran Akka's CoordinatedShutdown (its INFO lines reach the host's logger); at
+            // the default akka.loglevel, Akka's DEBUG lines do not.
+            Assert.Contains("CoordinatedShutdown invoked", server.Output, StringComparison.Ordinal);
+            Assert.DoesNotContain("dbug: Akka", server.Output, StringComparison.Ordinal);
         }
 
         // The unsynced write reached the store, and a restarted server reads both back.
@@ -33,6 +38,22 @@ public sealed class ProcessTests
             Assert.Equal("synced", Encoding.ASCII.GetString(await client.ReadAsync("shutdown/synced.bin", 100, 6)));
             Assert.Equal(0, await restarted.TerminateAsync());
         }
+    }
+
+    [Fact]
+    public async Task Serve_AkkaLogLevelInConfigFile_AkkaDebugLogsReachTheHostLogger()
+    {
+        var data = NewDataDirectory();
+        Directory.CreateDirectory(data);
+        var config = Path.Combine(data, "debug.conf");
+        await File.WriteAllTextAsync(config, "akka.loglevel = DEBUG\n");
+        await using var server = await ServerProcess.StartAsync(data, "--config", config);
+        Assert.Equal(0, await server.TerminateAsync());
+
+        // Akka's DEBUG events, through Akka.Hosting's logger into Microsoft.Extensions.Logging's console.
+        Assert.Contains("dbug: Akka", server.Output, StringComparison.Ordinal);
+        Assert.Contains("Performing phase [before-service-unbind] with [1] tasks: [actorpager-sync-files]", server.Output, StringComparison.Ordinal);
+        Assert.Contains("actorpager: stopped: synced 0 files", server.Output, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -44,6 +44,18 @@ internal sealed class FileTable(PagerSystem pager, string mount)
     }
 
     /// <summary>
+    /// Forgets the open file of <paramref name="path"/> after its VM object failed, so the next
+    /// request opens it again (a new object); the old one's reference and use are released.
+    /// </summary>
+    public void Forget(string path)
+    {
+        if (_files.TryRemove(path, out var entry) && entry.IsValueCreated && entry.Value.IsCompletedSuccessfully)
+        {
+            _ = entry.Value.Result.DisposeAsync();
+        }
+    }
+
+    /// <summary>
     /// Shutdown: refuses new opens, then syncs every open file (every dirty page through
     /// synchronous putpages and a store flush) and releases it.
     /// </summary>

@@ -447,6 +447,9 @@ internal static class MetricsText
         Counter("actorpager_putpages_calls_total", "VOP_PUTPAGES calls.", m.PutPagesCalls);
         Counter("actorpager_putpages_pages_total", "Pages handed to VOP_PUTPAGES.", m.PutPagesPages);
         Counter("actorpager_putpages_completions_total", "Completions of asynchronous (PEND) putpages.", m.Completions);
+        Counter("actorpager_object_failures_total", "VM objects stopped by a failure (an exception in the object).", m.ObjectFailures);
+        Counter("actorpager_dirty_pages_lost_total", "Dirty pages lost with failed VM objects, never written back.", m.DirtyPagesLost);
+        Counter("actorpager_frames_held_for_io_total", "Frames failed VM objects left with store I/O in flight, kept out of the pool until it ended.", m.FramesHeldForIo);
         text.Append("# HELP actorpager_putpages_rtvals_total Putpages rtvals by status (VM_PAGER_*).\n# TYPE actorpager_putpages_rtvals_total counter\n");
         foreach (var status in Enum.GetValues<Messages.PagerStatus>())
         {

@@ -132,6 +132,13 @@ internal sealed partial class PageService
                 _ => PagesAsync(context, path),
             }).ConfigureAwait(false);
         }
+        catch (PagerException e) when (e.FailedObjectFile is not null)
+        {
+            // The file's VM object failed under this request and its dirty pages are lost: a
+            // server error that names the file. The next request opens the file again.
+            Files.Forget(path);
+            await Problems.WriteAsync(context, StatusCodes.Status500InternalServerError, $"{path}: {e.Message}").ConfigureAwait(false);
+        }
         catch (PagerException e)
         {
             await Problems.WriteAsync(context, StatusCodes.Status500InternalServerError, e.Message).ConfigureAwait(false);

@@ -21,22 +21,13 @@ namespace ActorPager.Host.Tests;
 /// in virtual time) while the object is still waiting for the read. The pool hands out the array
 /// returned last, as ArrayPool.Shared's per-thread cache does.
 /// </remarks>
-public sealed class BufferLendingTests : DeterministicTestKit
+public sealed class BufferLendingTests(ITestOutputHelper output) : DeterministicServiceKit(output)
 {
-    public BufferLendingTests(ITestOutputHelper output)
-        : base(output)
-    {
-    }
-
-    private const int PageSize = 4096;
-
-    /// <summary>How much virtual time a request may take: past the pager's 60 s operation timeout.</summary>
-    private static readonly TimeSpan Patience = TimeSpan.FromMinutes(2);
-
     [Fact]
     public void Write_AskTimesOutWhileTheObjectWaitsForItsPage_ALaterRequestsBytesNeverReachTheFile()
     {
-        var (service, store, pool) = StartService();
+        var pool = new LastReturnedPool();
+        var (service, store) = StartService(pool);
         var a = Open(service, store, "a", fill: 0xaa);
         var b = Open(service, store, "b", fill: 0xbb, resident: true);
 
@@ -65,7 +56,8 @@ public sealed class BufferLendingTests : DeterministicTestKit
     [Fact]
     public void Read_AskTimesOutWhileTheObjectWaitsForItsPage_ItsPageNeverLandsInALaterRequestsBuffer()
     {
-        var (service, store, pool) = StartService();
+        var pool = new LastReturnedPool();
+        var (service, store) = StartService(pool);
         Open(service, store, "a", fill: 0xaa);
         var b = Open(service, store, "b", fill: 0xbb);
 
@@ -89,88 +81,6 @@ public sealed class BufferLendingTests : DeterministicTestKit
         Assert.False(bytes.SequenceEqual(Bytes(100, 0xaa)), $"{Tag}: b's page holds a's bytes: the timed-out read's buffer went back to the pool while a's VM object still held it, and the write to b rented it (pool handed out {pool.Reused} reused arrays)");
         Assert.Equal(body2, bytes);
     }
-
-    private (PageService Service, SimulatedStore Store, LastReturnedPool Pool) StartService()
-    {
-        var store = new SimulatedStore(autoComplete: true);
-        var pager = PagerSystem.Start(Sys, new PagerOptions { PhysicalMemory = 64 * PageSize, DirtyAge = TimeSpan.FromHours(1) }, new PagerPlacement { Home = Deterministic.Home, Ask = Deterministic.Ask });
-        var settings = new HttpSettings();
-        pager.Mount(settings.Mount, store);
-        var pool = new LastReturnedPool();
-        return (new PageService(pager, store, settings) { Buffers = pool }, store, pool);
-    }
-
-    /// <summary>
-    /// Writes a page of <paramref name="fill"/> to the store and opens the file through the
-    /// service, reading its page in when <paramref name="resident"/>, with I/O completing at once;
-    /// from then on the store holds every I/O until the test completes it.
-    /// </summary>
-    private PagerFile Open(PageService service, SimulatedStore store, string path, byte fill, bool resident = false)
-    {
-        store.AutoComplete = true;
-        Assert.True(store.WriteAsync(path, 0, Bytes(PageSize, fill), WriteDurability.Durable).AsTask().IsCompletedSuccessfully);
-        var file = Run(service.Files.OpenAsync(path).AsTask(), $"open {path}");
-        if (resident)
-        {
-            Assert.Equal(Bytes(PageSize, fill), ReadNow(file, 0, PageSize));
-        }
-
-        store.AutoComplete = false;
-        return file;
-    }
-
-    private byte[] ReadNow(PagerFile file, long offset, int length)
-    {
-        var bytes = new byte[length];
-        Assert.Equal(length, Run(file.ReadAsync(offset, bytes), $"read {file.Path}"));
-        return bytes;
-    }
-
-    private T Run<T>(Task<T> task, string what)
-    {
-        RunUntil(() => task.IsCompleted, what, Patience);
-        return task.GetAwaiter().GetResult();
-    }
-
-    /// <summary>Completes every pending store operation on <paramref name="file"/>, and what they lead to, until none is left.</summary>
-    private void CompleteAll(SimulatedStore store, string file)
-    {
-        while (store.Pending.FirstOrDefault(op => op.File == file) is { } op)
-        {
-            store.Complete(op);
-            Settle();
-        }
-    }
-
-    /// <summary>Runs a request through the service's handler to its end (virtual time included).</summary>
-    private (DefaultHttpContext Context, HttpResponse Response) Send(PageService service, string method, string path, string query, byte[]? body = null)
-    {
-        var (context, task) = Start(service, method, path, query, body);
-        RunUntil(() => task.IsCompleted, $"{method} {path}{query}", Patience);
-        task.GetAwaiter().GetResult();
-        return (context, context.Response);
-    }
-
-    private static (DefaultHttpContext Context, Task Task) Start(PageService service, string method, string path, string query, byte[]? body = null)
-    {
-        var context = new DefaultHttpContext();
-        context.Request.Method = method;
-        context.Request.Path = "/v1/files/" + path;
-        context.Request.RouteValues["rest"] = path;
-        context.Request.QueryString = new QueryString(query);
-        if (body is not null)
-        {
-            context.Request.Body = new MemoryStream(body);
-            context.Request.ContentLength = body.Length;
-        }
-
-        context.Response.Body = new MemoryStream();
-        return (context, service.HandleFileAsync(context));
-    }
-
-    private static byte[] Body((DefaultHttpContext Context, HttpResponse Response) request) => ((MemoryStream)request.Response.Body).ToArray();
-
-    private static byte[] Bytes(int length, byte value) => Enumerable.Repeat(value, length).ToArray();
 
     /// <summary>A pool that hands out the array returned last (when it is long enough), as ArrayPool.Shared's per-thread cache does.</summary>
     private sealed class LastReturnedPool : ArrayPool<byte>

@@ -33,11 +33,17 @@ internal sealed partial class VnodeActor
         public VmObjectProtocol.CleanReply? Clean { get; set; }
     }
 
-    /// <summary>VOP_CREATEVOBJECT: idempotent (rule 52).</summary>
-    private void OnCreateVObject()
+    /// <summary>VOP_CREATEVOBJECT: idempotent (rule 52); with <paramref name="reference"/>, the requester's reference is taken in this turn.</summary>
+    private void OnCreateVObject(bool reference)
     {
         if (_object is not null)
         {
+            // The reference reaches the object before any TerminateObject of a later VOP.
+            if (reference)
+            {
+                _object.Tell(VmObjectProtocol.Reference.Instance, Self);
+            }
+
             Sender.Tell(new VnodeProtocol.VObjectReply(0, _object), Self);
             return;
         }
@@ -49,6 +55,11 @@ internal sealed partial class VnodeActor
         _object = Context.ActorOf(
             ActorProps.Of(() => new VmObjectActor(self, settings.Memory, settings.Options, size, settings.Daemon)),
             "object-" + (++_objectGeneration).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        if (reference)
+        {
+            _object.Tell(VmObjectProtocol.Reference.Instance, Self);
+        }
+
         Sender.Tell(new VnodeProtocol.VObjectReply(0, _object, Created: true), Self);
     }
 

@@ -93,7 +93,9 @@ internal sealed class AskReplies(DeterministicSystem owner) : IExternalEventSour
 
         public ICancelable? Timeout { get; set; }
 
-        public override ActorPath Path { get; } = provider.TempPath();
+        // Named after the run's own ask count, not Akka's system-wide temp counter: the name is the
+        // sender of the request in the trace, and the same seed must give the same trace on every run.
+        public override ActorPath Path { get; } = provider.TempContainer.Path / ("ask-" + number.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
         public override IActorRefProvider Provider { get; } = provider;
 

@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Akka.Actor.Internal;
 using Akka.Dispatch;
 using Akka.Dispatch.SysMsg;
 
@@ -180,15 +181,20 @@ public sealed class DeterministicDispatcher : MessageDispatcher
 
         // Continuations of tasks completed during the step (a simulated disk's I/O, a reply to a
         // harness ask) run inline only on a thread without a synchronization context; test
-        // runners install one, which would post them out of the run's order.
+        // runners install one, which would post them out of the run's order. They also run as no
+        // actor: Akka.TestKit makes its test actor the driving thread's current actor (the
+        // implicit sender of a Tell), which would make the sender in the trace depend on who steps.
         var context = SynchronizationContext.Current;
+        var cell = InternalCurrentActorCellKeeper.Current;
         SynchronizationContext.SetSynchronizationContext(null);
+        InternalCurrentActorCellKeeper.Current = null;
         try
         {
             return StepCore(advanceTime, timeLimit);
         }
         finally
         {
+            InternalCurrentActorCellKeeper.Current = cell;
             SynchronizationContext.SetSynchronizationContext(context);
             Volatile.Write(ref _stepping, 0);
         }

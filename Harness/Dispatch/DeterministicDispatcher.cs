@@ -307,6 +307,7 @@ public sealed class DeterministicDispatcher : MessageDispatcher
         DeliveryKind kind;
         object message;
         string? sender = null;
+        var senderInRun = true;
         lock (_lock)
         {
             if (slot.MailboxWantsToRun)
@@ -337,7 +338,7 @@ public sealed class DeterministicDispatcher : MessageDispatcher
                 Release(slot, () => base.SystemDispatch(cell, system));
                 break;
             case Envelope envelope:
-                sender = envelope.Sender is { } s && !s.IsNobody() ? s.Path.ToStringWithoutAddress() : null;
+                sender = SenderOf(envelope.Sender, out senderInRun);
                 Release(slot, () => base.Dispatch(cell, envelope));
                 message = Unwrap(envelope.Message);
                 break;
@@ -355,8 +356,39 @@ public sealed class DeterministicDispatcher : MessageDispatcher
         }
 
         var delivery = new Delivery(StepCount, kind, slot.Path, sender, Describe(message));
-        Record(delivery);
+        Record(delivery, senderInRun);
         MessageDelivered?.Invoke(delivery, message, cell.Self);
+    }
+
+    /// <summary>
+    /// The sender's path as the trace names it, and whether the sender belongs to the run: an
+    /// actor on this dispatcher or a harness ask's reply address. Any other sender (a test kit's
+    /// test actor or probe, whose names Akka.TestKit numbers across the whole process) is named in
+    /// the trace but left out of its hash, so a seed's hash does not depend on what ran before.
+    /// </summary>
+    private string? SenderOf(IActorRef? sender, out bool inRun)
+    {
+        inRun = true;
+        switch (sender)
+        {
+            case null or Nobody:
+                return null;
+            case ActorRefWithCell { Underlying: ActorCell cell } when cell.Dispatcher == this:
+                lock (_lock)
+                {
+                    if (_slots.TryGetValue(cell, out var slot))
+                    {
+                        return slot.Path;
+                    }
+                }
+
+                break;
+            case AskReplies.Promise promise:
+                return promise.PathText;
+        }
+
+        inRun = false;
+        return sender.Path.ToStringWithoutAddress();
     }
 
     private void Release(Slot slot, Action dispatch)
@@ -394,9 +426,9 @@ public sealed class DeterministicDispatcher : MessageDispatcher
         return null;
     }
 
-    private void Record(Delivery delivery)
+    private void Record(Delivery delivery, bool senderInRun = true)
     {
-        _trace.Add(delivery);
+        _trace.Add(delivery, senderInRun);
         StepCount++;
         Delivered?.Invoke(delivery);
     }

@@ -8,9 +8,12 @@ namespace ActorPager.Actors;
 /// </summary>
 internal static class PagerLog
 {
-    /// <summary>A synchronous putpages answered Pend (rule 28): the pages stay dirty on the active queue.</summary>
+    /// <summary>
+    /// A synchronous putpages answered Pend (rule 28): the pages stay dirty on the active queue. The
+    /// event's cause carries the rule, for tools that read violations from the log.
+    /// </summary>
     public static void SyncPutPagesPended(this ILoggingAdapter log, long requestId, object status) =>
-        log.Error("putpages {0} answered {1} for a synchronous write (rule 28); the pages stay dirty", requestId, status);
+        log.Error(new ProtocolViolationException(28, $"putpages {requestId} answered {status} for a synchronous write"), "putpages {0} answered {1} for a synchronous write (rule 28); the pages stay dirty", requestId, status);
 
     /// <summary>A VM object stopped on an exception: what it cost, said once, at error level.</summary>
     public static void ObjectFailed(this ILoggingAdapter log, string file, string reason, int dirtyPagesLost, int framesHeld) =>

@@ -70,8 +70,18 @@ public static class VnodeProtocol
     /// <summary>VOP_CREATEVOBJECT: make the vnode's VM object unless it has one (idempotent, rule 52). Answered with <see cref="VObjectReply"/>.</summary>
     public sealed record CreateVObject
     {
-        /// <summary>The single instance.</summary>
+        /// <summary>Create only.</summary>
         public static CreateVObject Instance { get; } = new();
+
+        /// <summary>Create, and take a reference on the object for the requester.</summary>
+        public static CreateVObject Referenced { get; } = new() { TakeReference = true };
+
+        /// <summary>
+        /// Take a reference on the object for the requester in the same turn, as vm_mmap_vnode takes
+        /// one under the vnode lock: a destroy that follows then finds it and detaches the object
+        /// (rule 55) instead of terminating it under a requester that has not referenced it yet.
+        /// </summary>
+        public bool TakeReference { get; init; }
     }
 
     /// <summary>

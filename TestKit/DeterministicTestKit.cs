@@ -78,14 +78,24 @@ public abstract class DeterministicTestKit : Akka.TestKit.Xunit2.TestKit
 
     /// <summary>
     /// Runs steps until <paramref name="condition"/> holds, advancing virtual time when nothing
-    /// can run, for at most <paramref name="within"/> of virtual time; fails naming <paramref name="what"/> and the seed.
+    /// can run, for at most <paramref name="within"/> of virtual time (default <see cref="DefaultWithin"/>);
+    /// otherwise the clock ends at that limit and it fails naming <paramref name="what"/>, starting with the seed.
     /// </summary>
     public void RunUntil(Func<bool> condition, string what, TimeSpan? within = null)
     {
         ArgumentNullException.ThrowIfNull(condition);
-        if (!Dispatcher.RunUntil(condition, within ?? DefaultWithin))
+        var limit = within ?? DefaultWithin;
+        var deadline = Clock.Elapsed + limit;
+        if (!Dispatcher.RunUntil(condition, limit))
         {
-            throw new XunitException($"{Tag}: waited {within ?? DefaultWithin} of virtual time for {what}\n{TraceTail()}");
+            // The wait took all the time it was given, as a wait in real time would have: a
+            // later expectation starts from there.
+            if (Clock.Elapsed < deadline)
+            {
+                Clock.AdvanceTo(deadline);
+            }
+
+            throw new XunitException($"{Tag}: waited {limit} of virtual time for {what}\n{TraceTail()}");
         }
     }
 

@@ -119,13 +119,14 @@ public sealed class PagerSystem
     {
         var mountRef = MountRef(mount);
         var lookup = Expect<MountProtocol.LookupReply>(await AskAsync(mountRef, new MountProtocol.Lookup(path)).ConfigureAwait(false), $"open {mount}:{path}");
-        var created = Expect<VnodeProtocol.VObjectReply>(await AskAsync(lookup.Vnode, VnodeProtocol.CreateVObject.Instance).ConfigureAwait(false), $"open {mount}:{path}");
+        // The vnode takes the reference in the turn that answers: sent from here, after the
+        // reply, it could arrive after a destroy had already terminated the object (rule 54).
+        var created = Expect<VnodeProtocol.VObjectReply>(await AskAsync(lookup.Vnode, VnodeProtocol.CreateVObject.Referenced).ConfigureAwait(false), $"open {mount}:{path}");
         if (created.Object is null)
         {
             throw new PagerException($"open {mount}:{path}: the vnode has no VM object (error {created.Error})");
         }
 
-        created.Object.Tell(VmObjectProtocol.Reference.Instance);
         var attributes = Expect<VnodeProtocol.VnodeAttributes>(await AskAsync(lookup.Vnode, VnodeProtocol.GetAttributes.Instance).ConfigureAwait(false), $"open {mount}:{path}");
         return new PagerFile(this, mount, path, mountRef, lookup.Vnode, created.Object, attributes.Size);
     }

@@ -234,7 +234,7 @@ internal sealed partial class VmObjectActor
 
         if (reply.Rtvals.Length != request.Frames.Length)
         {
-            throw new InvalidOperationException($"{Self.Path}: putpages {reply.RequestId} answered {reply.Rtvals.Length} rtvals for {request.Frames.Length} pages (rule 23)");
+            throw new ProtocolViolationException(23, $"{Self.Path}: putpages {reply.RequestId} answered {reply.Rtvals.Length} rtvals for {request.Frames.Length} pages");
         }
 
         ApplyOps(reply.Ops, $"putpages {reply.RequestId}");
@@ -299,12 +299,12 @@ internal sealed partial class VmObjectActor
     {
         if (!_requests.Remove(completed.RequestId, out var entry) || entry is not PutPagesInFlight request)
         {
-            throw new InvalidOperationException($"{Self.Path}: completion for unknown putpages {completed.RequestId} (rule 33: exactly one completion)");
+            throw new ProtocolViolationException(33, $"{Self.Path}: completion for unknown putpages {completed.RequestId}: a Pend putpages gets exactly one completion");
         }
 
         if (completed.PipRelease != request.Pending)
         {
-            throw new InvalidOperationException($"{Self.Path}: completion of putpages {completed.RequestId} releases {completed.PipRelease} pip for {request.Pending} pending pages (rule 11)");
+            throw new ProtocolViolationException(11, $"{Self.Path}: completion of putpages {completed.RequestId} releases {completed.PipRelease} pip for {request.Pending} pending pages");
         }
 
         _memory.Metrics.CountCompletion();

@@ -194,7 +194,7 @@ internal sealed partial class VmObjectActor
         // Rule 15: reqpage is still resident and busy whatever the status.
         if (!TryLookup(request.ReqPIndex, out var frame) || !_memory.Meta(frame).IsExclusiveBusy)
         {
-            throw new InvalidOperationException($"{Self.Path}: getpages {reply.RequestId} ({reply.Status}) left reqpage {request.ReqPIndex} not resident or not busy (rule 15)");
+            throw new ProtocolViolationException(15, $"{Self.Path}: getpages {reply.RequestId} ({reply.Status}) left reqpage {request.ReqPIndex} not resident or not busy");
         }
 
         var op = request.Fault;
@@ -226,7 +226,7 @@ internal sealed partial class VmObjectActor
         ref var meta = ref _memory.Meta(frame);
         if (meta.Valid != _fullMask)
         {
-            throw new InvalidOperationException($"{Self.Path}: fault on page {op.PIndex} found a page that is not fully valid (0x{meta.Valid:x2}) (rule 37)");
+            throw new ProtocolViolationException(37, $"{Self.Path}: fault on page {op.PIndex} found a page that is not fully valid (0x{meta.Valid:x2})");
         }
 
         op.OnFound?.Invoke(frame);

@@ -103,7 +103,7 @@ internal sealed partial class VmObjectActor
         {
             if (_memory.Meta(frame).IsBusy)
             {
-                throw new InvalidOperationException($"{Self.Path}: terminate found page {_memory.Meta(frame).PIndex} busy after pip drained (rule 58)");
+                throw new ProtocolViolationException(58, $"{Self.Path}: terminate found page {_memory.Meta(frame).PIndex} busy after pip drained");
             }
 
             FreePage(frame);

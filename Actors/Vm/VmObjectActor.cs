@@ -282,7 +282,7 @@ internal sealed partial class VmObjectActor : ActorBase
         _pip -= n;
         if (_pip < 0)
         {
-            throw new InvalidOperationException($"{Self.Path}: pip went negative ({_pip}) after releasing {n} (rule 10)");
+            throw new ProtocolViolationException(10, $"{Self.Path}: pip went negative ({_pip}) after releasing {n}");
         }
 
         if (_pip == 0 && _pipWaiters.Count > 0)

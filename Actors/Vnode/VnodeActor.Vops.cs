@@ -93,11 +93,17 @@ internal sealed partial class VnodeActor
         _heldFrames.Clear();
     }
 
-    /// <summary>VOP_CREATEVOBJECT: idempotent (rule 52).</summary>
-    private void OnCreateVObject()
+    /// <summary>VOP_CREATEVOBJECT: idempotent (rule 52); with <paramref name="reference"/>, the requester's reference is taken in this turn.</summary>
+    private void OnCreateVObject(bool reference)
     {
         if (_object is not null)
         {
+            // The reference reaches the object before any TerminateObject of a later VOP.
+            if (reference)
+            {
+                _object.Tell(VmObjectProtocol.Reference.Instance, Self);
+            }
+
             Sender.Tell(new VnodeProtocol.VObjectReply(0, _object), Self);
             return;
         }
@@ -110,6 +116,11 @@ internal sealed partial class VnodeActor
             ActorProps.Of(() => new VmObjectActor(self, settings.Memory, settings.Options, size, settings.Daemon, settings.File)),
             "object-" + (++_objectGeneration).ToString(System.Globalization.CultureInfo.InvariantCulture));
         Context.Watch(_object);
+        if (reference)
+        {
+            _object.Tell(VmObjectProtocol.Reference.Instance, Self);
+        }
+
         Sender.Tell(new VnodeProtocol.VObjectReply(0, _object, Created: true), Self);
     }
 

@@ -122,8 +122,8 @@ internal sealed partial class VnodeActor : ActorBase, IWithUnboundedStash
 
         switch (message)
         {
-            case VnodeProtocol.CreateVObject:
-                OnCreateVObject();
+            case VnodeProtocol.CreateVObject create:
+                OnCreateVObject(create.TakeReference);
                 return true;
             case VnodeProtocol.GetVObject get:
                 Sender.Tell(_object is null

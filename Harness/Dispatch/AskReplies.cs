@@ -81,7 +81,7 @@ internal sealed class AskReplies(DeterministicSystem owner) : IExternalEventSour
     }
 
     /// <summary>The reply address of one ask.</summary>
-    private sealed class Promise(AskReplies owner, IActorRefProvider provider, int number) : MinimalActorRef
+    internal sealed class Promise(AskReplies owner, IActorRefProvider provider, int number) : MinimalActorRef
     {
         // No RunContinuationsAsynchronously: awaiting code continues inline, inside the step.
         private readonly TaskCompletionSource<object> _result = new();
@@ -93,7 +93,12 @@ internal sealed class AskReplies(DeterministicSystem owner) : IExternalEventSour
 
         public ICancelable? Timeout { get; set; }
 
-        public override ActorPath Path { get; } = provider.TempPath();
+        // Named after the run's own ask count, not Akka's system-wide temp counter: the name is the
+        // sender of the request in the trace, and the same seed must give the same trace on every run.
+        public override ActorPath Path { get; } = provider.TempContainer.Path / ("ask-" + number.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+        /// <summary>The path as the trace names a sender: without the address.</summary>
+        public string PathText => Path.ToStringWithoutAddress();
 
         public override IActorRefProvider Provider { get; } = provider;
 

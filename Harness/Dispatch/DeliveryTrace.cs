@@ -58,15 +58,18 @@ public sealed class DeliveryTrace
     /// <summary>How many deliveries were recorded (including any beyond the kept limit).</summary>
     public long Count { get; private set; }
 
-    /// <summary>FNV-1a hash over every delivery's kind, recipient, sender and message.</summary>
+    /// <summary>
+    /// FNV-1a hash over every delivery's kind, recipient, sender and message. A sender outside
+    /// the run (not an actor of the run, nor a harness ask) counts as "outside", whatever its name.
+    /// </summary>
     public ulong Hash => _hash;
 
-    internal void Add(Delivery delivery)
+    internal void Add(Delivery delivery, bool senderInRun = true)
     {
         Count++;
         Mix((byte)delivery.Kind);
         Mix(delivery.Recipient);
-        Mix(delivery.Sender ?? "");
+        Mix(senderInRun ? delivery.Sender ?? "" : "(outside)");
         Mix(delivery.Message);
         if (_deliveries.Count < _limit)
         {

@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Akka.Actor.Internal;
 using Akka.Dispatch;
 using Akka.Dispatch.SysMsg;
 
@@ -180,15 +181,20 @@ public sealed class DeterministicDispatcher : MessageDispatcher
 
         // Continuations of tasks completed during the step (a simulated disk's I/O, a reply to a
         // harness ask) run inline only on a thread without a synchronization context; test
-        // runners install one, which would post them out of the run's order.
+        // runners install one, which would post them out of the run's order. They also run as no
+        // actor: Akka.TestKit makes its test actor the driving thread's current actor (the
+        // implicit sender of a Tell), which would make the sender in the trace depend on who steps.
         var context = SynchronizationContext.Current;
+        var cell = InternalCurrentActorCellKeeper.Current;
         SynchronizationContext.SetSynchronizationContext(null);
+        InternalCurrentActorCellKeeper.Current = null;
         try
         {
             return StepCore(advanceTime, timeLimit);
         }
         finally
         {
+            InternalCurrentActorCellKeeper.Current = cell;
             SynchronizationContext.SetSynchronizationContext(context);
             Volatile.Write(ref _stepping, 0);
         }
@@ -301,6 +307,7 @@ public sealed class DeterministicDispatcher : MessageDispatcher
         DeliveryKind kind;
         object message;
         string? sender = null;
+        var senderInRun = true;
         lock (_lock)
         {
             if (slot.MailboxWantsToRun)
@@ -331,7 +338,7 @@ public sealed class DeterministicDispatcher : MessageDispatcher
                 Release(slot, () => base.SystemDispatch(cell, system));
                 break;
             case Envelope envelope:
-                sender = envelope.Sender is { } s && !s.IsNobody() ? s.Path.ToStringWithoutAddress() : null;
+                sender = SenderOf(envelope.Sender, out senderInRun);
                 Release(slot, () => base.Dispatch(cell, envelope));
                 message = Unwrap(envelope.Message);
                 break;
@@ -349,8 +356,39 @@ public sealed class DeterministicDispatcher : MessageDispatcher
         }
 
         var delivery = new Delivery(StepCount, kind, slot.Path, sender, Describe(message));
-        Record(delivery);
+        Record(delivery, senderInRun);
         MessageDelivered?.Invoke(delivery, message, cell.Self);
+    }
+
+    /// <summary>
+    /// The sender's path as the trace names it, and whether the sender belongs to the run: an
+    /// actor on this dispatcher or a harness ask's reply address. Any other sender (a test kit's
+    /// test actor or probe, whose names Akka.TestKit numbers across the whole process) is named in
+    /// the trace but left out of its hash, so a seed's hash does not depend on what ran before.
+    /// </summary>
+    private string? SenderOf(IActorRef? sender, out bool inRun)
+    {
+        inRun = true;
+        switch (sender)
+        {
+            case null or Nobody:
+                return null;
+            case ActorRefWithCell { Underlying: ActorCell cell } when cell.Dispatcher == this:
+                lock (_lock)
+                {
+                    if (_slots.TryGetValue(cell, out var slot))
+                    {
+                        return slot.Path;
+                    }
+                }
+
+                break;
+            case AskReplies.Promise promise:
+                return promise.PathText;
+        }
+
+        inRun = false;
+        return sender.Path.ToStringWithoutAddress();
     }
 
     private void Release(Slot slot, Action dispatch)
@@ -388,9 +426,9 @@ public sealed class DeterministicDispatcher : MessageDispatcher
         return null;
     }
 
-    private void Record(Delivery delivery)
+    private void Record(Delivery delivery, bool senderInRun = true)
     {
-        _trace.Add(delivery);
+        _trace.Add(delivery, senderInRun);
         StepCount++;
         Delivered?.Invoke(delivery);
     }

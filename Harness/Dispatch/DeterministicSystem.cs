@@ -121,7 +121,7 @@ public sealed class DeterministicSystem
         // Stopping is not part of the run: whatever strategy ran it (a replay's trace ends where
         // the run ended), the stop steps take the first candidate and are not traced further.
         Dispatcher.Reset(Dispatcher.Seed, FirstCandidateStrategy.Instance);
-        _root.Tell(HarnessRoot.StopChildren.Instance);
+        _root.Tell(HarnessRoot.StopChildren.Instance, ActorRefs.NoSender);
         long steps = 0;
         while (_rootState.Children > 0 || _rootState.Stopping)
         {
@@ -214,7 +214,7 @@ public sealed class DeterministicSystem
         {
             ArgumentNullException.ThrowIfNull(props);
             var spawn = new HarnessRoot.Spawn(props, name);
-            owner._root.Tell(spawn);
+            owner._root.Tell(spawn, ActorRefs.NoSender);
             if (!owner.Dispatcher.RunUntil(() => spawn.Done, TimeSpan.Zero))
             {
                 throw new InvalidOperationException($"the harness root did not make actor {name ?? "(unnamed)"}: the dispatcher ran out of work");

@@ -1,7 +1,7 @@
 using System.Reflection;
 using ActorPager.Actors.Pager;
 
-namespace ActorPager.TestKit.Harness;
+namespace ActorPager.Harness.Exploration;
 
 /// <summary>
 /// What <c>actorpager check</c> does: runs the conformance scenarios against a pager, and on a
@@ -16,11 +16,13 @@ public static class ConformanceCheck
     /// <param name="strategy">How schedules are chosen.</param>
     /// <param name="htmlDirectory">Where the HTML trace of a violation is written.</param>
     /// <param name="output">Where the report goes.</param>
-    public static int Run(Func<IPager> pager, int seeds, ExplorationStrategy strategy, string htmlDirectory, TextWriter output)
+    /// <param name="explorer">The explorer to run on; one of its own (disposed before returning) when null.</param>
+    public static int Run(Func<IPager> pager, int seeds, ExplorationStrategy strategy, string htmlDirectory, TextWriter output, Explorer? explorer = null)
     {
         ArgumentNullException.ThrowIfNull(pager);
         ArgumentNullException.ThrowIfNull(output);
-        var explorer = new Explorer();
+        using var own = explorer is null ? new Explorer() : null;
+        explorer ??= own!;
         var name = pager().Name;
         foreach (var scenario in ConformanceScenarios.All)
         {

@@ -1,7 +1,6 @@
 using ActorPager.Messages;
-using ActorPager.Runtime;
 
-namespace ActorPager.TestKit.Harness;
+namespace ActorPager.Harness.Exploration;
 
 /// <summary>
 /// The standard scenarios a pager must pass: concurrent readers and writers over a file with a
@@ -75,7 +74,7 @@ public static class ConformanceScenarios
             {
                 var file = await context.OpenAsync("g").ConfigureAwait(false);
                 await file.WriteAsync(offset, Pattern(4096 + 512, seed)).ConfigureAwait(false);
-                await file.VmObject.Ask<object>(new VmObjectProtocol.Clean(PutFlags.None), TimeSpan.FromMinutes(10), context.System).ConfigureAwait(false);
+                await context.Ask(file.VmObject, new VmObjectProtocol.Clean(PutFlags.None)).ConfigureAwait(false);
             }
 
             async Task Reader()
@@ -134,7 +133,7 @@ public static class ConformanceScenarios
                 var file = await context.OpenAsync("d").ConfigureAwait(false);
                 await file.WriteAsync(100, Pattern(5000, 9)).ConfigureAwait(false);
                 await file.DisposeAsync().ConfigureAwait(false);
-                await file.Vnode.Ask<object>(VnodeProtocol.DestroyVObject.Instance, TimeSpan.FromMinutes(10), context.System).ConfigureAwait(false);
+                await context.Ask(file.Vnode, VnodeProtocol.DestroyVObject.Instance).ConfigureAwait(false);
             }
 
             async Task Reader()

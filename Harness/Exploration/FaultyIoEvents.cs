@@ -1,7 +1,7 @@
-using ActorPager.Runtime;
+using ActorPager.Harness.Dispatch;
 using ActorPager.Storage;
 
-namespace ActorPager.TestKit.Harness;
+namespace ActorPager.Harness.Exploration;
 
 /// <summary>
 /// A simulated disk's pending operations as scheduling choices: each pending operation can be

@@ -1,4 +1,4 @@
-namespace ActorPager.TestKit.Harness;
+namespace ActorPager.Harness.Exploration;
 
 /// <summary>Runs every mutant against the conformance scenarios: each must be caught within the seed budget.</summary>
 public static class MutantCheck
@@ -16,26 +16,34 @@ public static class MutantCheck
         public override string ToString() => $"{Name} caught {(Caught ? "yes" : "no")} seeds={Seeds} rule={Rule}";
     }
 
-    /// <summary>Explores each mutant with <paramref name="strategy"/>, up to <paramref name="seedsPerScenario"/> runs per scenario.</summary>
+    /// <summary>Explores each mutant with <paramref name="strategy"/>, up to <paramref name="seedsPerScenario"/> runs per scenario, on <paramref name="explorer"/> (or one of its own, disposed when the enumeration ends).</summary>
     public static IEnumerable<Outcome> Run(int seedsPerScenario = 500, ExplorationStrategy strategy = ExplorationStrategy.Random, Explorer? explorer = null)
     {
-        explorer ??= new Explorer();
-        foreach (var mutant in Mutants.All)
+        var own = explorer is null ? new Explorer() : null;
+        explorer ??= own!;
+        try
         {
-            var seeds = 0;
-            Outcome? outcome = null;
-            foreach (var scenario in ConformanceScenarios.All)
+            foreach (var mutant in Mutants.All)
             {
-                var result = explorer.Explore(scenario, mutant.Create, strategy, seedsPerScenario);
-                seeds += result.Runs;
-                if (result.Violation?.Violation is { } violation)
+                var seeds = 0;
+                Outcome? outcome = null;
+                foreach (var scenario in ConformanceScenarios.All)
                 {
-                    outcome = new Outcome(mutant.Name, true, seeds, violation.Rule, mutant.Rule, violation);
-                    break;
+                    var result = explorer.Explore(scenario, mutant.Create, strategy, seedsPerScenario);
+                    seeds += result.Runs;
+                    if (result.Violation?.Violation is { } violation)
+                    {
+                        outcome = new Outcome(mutant.Name, true, seeds, violation.Rule, mutant.Rule, violation);
+                        break;
+                    }
                 }
-            }
 
-            yield return outcome ?? new Outcome(mutant.Name, false, seeds, mutant.Rule, mutant.Rule, null);
+                yield return outcome ?? new Outcome(mutant.Name, false, seeds, mutant.Rule, mutant.Rule, null);
+            }
+        }
+        finally
+        {
+            own?.Dispose();
         }
     }
 }

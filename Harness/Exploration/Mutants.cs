@@ -1,7 +1,7 @@
 using ActorPager.Actors.Pager;
 using ActorPager.Messages;
 
-namespace ActorPager.TestKit.Harness;
+namespace ActorPager.Harness.Exploration;
 
 /// <summary>
 /// Deliberately broken pagers, each breaking one rule of the protocol, as proof that the

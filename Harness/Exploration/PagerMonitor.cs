@@ -1,10 +1,12 @@
+using ActorPager.Actors.Inspection;
 using ActorPager.Actors.Vm;
 using ActorPager.Actors.Vnode;
+using ActorPager.Harness.Dispatch;
 using ActorPager.Messages;
-using ActorPager.Runtime;
 using ActorPager.Storage;
+using Akka.Actor;
 
-namespace ActorPager.TestKit.Harness;
+namespace ActorPager.Harness.Exploration;
 
 /// <summary>
 /// Checks the rules of spec/pager-protocol.md after every delivery of a deterministic run: the
@@ -17,7 +19,10 @@ internal sealed class PagerMonitor
 {
     private readonly int _pageSize;
     private readonly byte _full;
-    private readonly Dictionary<string, ActorCell> _cells = new(StringComparer.Ordinal);
+    private readonly ActorInstances? _instances;
+
+    /// <summary>Every VM object and vnode seen so far, by path (without address), in the order first seen.</summary>
+    private readonly Dictionary<string, IActorRef> _actors = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Object, long Id), VnodeProtocol.GetPages> _gets = [];
     private readonly HashSet<(string Object, long PIndex)> _pagesInGet = [];
     private readonly Dictionary<(string Object, long Id), PutInfo> _puts = [];
@@ -39,14 +44,35 @@ internal sealed class PagerMonitor
         public bool Completed { get; set; }
     }
 
-    public PagerMonitor(int pageSize)
+    /// <summary>A monitor for pages of <paramref name="pageSize"/> bytes, finding actors' state through <paramref name="instances"/>.</summary>
+    public PagerMonitor(int pageSize, ActorInstances? instances)
     {
         _pageSize = pageSize;
         _full = PageGeometry.FullMask(pageSize);
+        _instances = instances;
     }
 
-    /// <summary>Every object and vnode seen so far.</summary>
-    public IEnumerable<ActorCell> Cells => _cells.Values;
+    /// <summary>Every VM object and vnode seen so far and still running, with its path, in the order first seen.</summary>
+    public IEnumerable<(string Path, ActorBase Actor)> Actors
+    {
+        get
+        {
+            foreach (var (path, actor) in _actors)
+            {
+                if (_instances?.Find(actor) is { } instance)
+                {
+                    yield return (path, instance);
+                }
+            }
+        }
+    }
+
+    /// <summary>The path a monitor knows an actor by: without the address, as in the dispatcher's trace.</summary>
+    internal static string PathOf(IActorRef actor) => actor.Path.ToStringWithoutAddress();
+
+    /// <summary>The running VM object at <paramref name="path"/>, if the monitor has seen it.</summary>
+    private VmObjectActor? ObjectAt(string path) =>
+        _actors.TryGetValue(path, out var actor) ? _instances?.Find(actor) as VmObjectActor : null;
 
     public void OnOperationQueued(SimulatedOperation op)
     {
@@ -63,29 +89,32 @@ internal sealed class PagerMonitor
         }
     }
 
-    public void OnDelivered(Delivery delivery, object message, ActorCell cell)
+    /// <summary>After a delivery to an actor (the dispatcher's <see cref="DeterministicDispatcher.MessageDelivered"/>).</summary>
+    public void OnDelivered(Delivery delivery, object message, IActorRef recipient)
     {
         var queued = _queuedThisStep.ToArray();
         _queuedThisStep.Clear();
-        switch (cell.Actor)
+
+        // An actor that stopped in this delivery is no longer registered: nothing of it to check.
+        switch (_instances?.Find(recipient))
         {
             case VnodeActor vnode:
-                _cells[cell.PathString] = cell;
-                OnVnodeDelivery(cell, vnode, message, queued);
+                _actors[delivery.Recipient] = recipient;
+                OnVnodeDelivery(delivery.Recipient, vnode, message, queued);
                 break;
             case VmObjectActor obj:
-                _cells[cell.PathString] = cell;
-                OnObjectDelivery(cell, obj, message);
-                CheckObject(cell.PathString, obj.Inspect());
+                _actors[delivery.Recipient] = recipient;
+                OnObjectDelivery(delivery.Recipient, obj, message);
+                CheckObject(delivery.Recipient, obj.Inspect());
                 break;
         }
     }
 
-    private void OnVnodeDelivery(ActorCell cell, VnodeActor vnode, object message, SimulatedOperation[] queued)
+    private void OnVnodeDelivery(string path, VnodeActor vnode, object message, SimulatedOperation[] queued)
     {
         var state = vnode.Inspect();
-        var wasFree = _vnodeFree.GetValueOrDefault(cell.PathString, true);
-        _vnodeFree[cell.PathString] = state.Turn == 0;
+        var wasFree = _vnodeFree.GetValueOrDefault(path, true);
+        _vnodeFree[path] = state.Turn == 0;
         switch (message)
         {
             case VnodeProtocol.GetPages get:
@@ -94,7 +123,7 @@ internal sealed class PagerMonitor
             case VnodeProtocol.PutPages put:
                 var info = new PutInfo(put, state.Size);
                 info.Writes.AddRange(queued.Where(op => op.OperationKind == SimulatedOperationKind.Write));
-                _puts[(put.Object.Path.ToString(), put.RequestId)] = info;
+                _puts[(PathOf(put.Object), put.RequestId)] = info;
 
                 // Choice 9 / rule 7: an asynchronous putpages must not keep the vnode: its write
                 // does not need the lock, and holding it would block every other VOP on I/O.
@@ -110,7 +139,7 @@ internal sealed class PagerMonitor
     /// <summary>Rules 2, 3, 14 on a getpages as the vnode receives it.</summary>
     internal void OnGetPagesSent(VnodeProtocol.GetPages get, VnodeSnapshot vnode)
     {
-        var obj = get.Object.Path.ToString();
+        var obj = PathOf(get.Object);
         var eofPage = (vnode.Size + _pageSize - 1) / _pageSize;
         foreach (var page in get.Pages)
         {
@@ -126,7 +155,7 @@ internal sealed class PagerMonitor
         }
 
         _gets[(obj, get.RequestId)] = get;
-        if (_cells.TryGetValue(obj, out var cell) && cell.Actor is VmObjectActor o)
+        if (ObjectAt(obj) is { } o)
         {
             var pages = o.Inspect().Pages.ToDictionary(p => p.PIndex);
             foreach (var page in get.Pages)
@@ -139,9 +168,8 @@ internal sealed class PagerMonitor
         }
     }
 
-    private void OnObjectDelivery(ActorCell cell, VmObjectActor obj, object message)
+    private void OnObjectDelivery(string path, VmObjectActor obj, object message)
     {
-        var path = cell.PathString;
         switch (message)
         {
             case VnodeProtocol.GetPagesReply reply:
@@ -247,7 +275,7 @@ internal sealed class PagerMonitor
             throw new RuleViolatedException(17, $"getpages #{reply.RequestId} answered OK without setting any valid bits of reqpage {req.PIndex}");
         }
 
-        if (_cells.TryGetValue(obj, out var cell) && cell.Actor is VmObjectActor o)
+        if (ObjectAt(obj) is { } o)
         {
             var size = o.Inspect().SizeBytes;
             foreach (var (pindex, mask) in valid)
@@ -444,25 +472,25 @@ internal sealed class PagerMonitor
             }
         }
 
-        foreach (var cell in _cells.Values)
+        foreach (var (path, actor) in Actors)
         {
-            if (cell.Actor is VmObjectActor obj)
+            if (actor is VmObjectActor obj)
             {
                 var state = obj.Inspect();
                 if (state.Pip != 0)
                 {
-                    throw new RuleViolatedException(12, $"{cell.PathString}: pip is {state.Pip} at quiescence: it never drained");
+                    throw new RuleViolatedException(12, $"{path}: pip is {state.Pip} at quiescence: it never drained");
                 }
 
                 if (state.PageSleepers > 0 || state.VnodeWaiters > 0)
                 {
-                    throw new RuleViolatedException(4, $"{cell.PathString}: {state.PageSleepers + state.VnodeWaiters} sleepers were never woken");
+                    throw new RuleViolatedException(4, $"{path}: {state.PageSleepers + state.VnodeWaiters} sleepers were never woken");
                 }
 
                 var busy = state.Pages.FirstOrDefault(p => p.Exclusive || p.Shared > 0);
                 if (busy.Exclusive || busy.Shared > 0)
                 {
-                    throw new RuleViolatedException(4, $"{cell.PathString}: page {busy.PIndex} is still busy at quiescence");
+                    throw new RuleViolatedException(4, $"{path}: page {busy.PIndex} is still busy at quiescence");
                 }
             }
         }

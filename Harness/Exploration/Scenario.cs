@@ -1,14 +1,13 @@
 using ActorPager.Actors;
-using ActorPager.Runtime;
-using ActorPager.Storage;
 
-namespace ActorPager.TestKit.Harness;
+namespace ActorPager.Harness.Exploration;
 
 /// <summary>
 /// A workload the explorer runs under many schedules: code that opens files on the mount
-/// <c>m</c> and drives reads, writes, syncs and truncates. Everything a scenario awaits must use
-/// <c>ConfigureAwait(false)</c>: its continuations then run inside the dispatcher's steps, in
-/// the explored order.
+/// <c>m</c> and drives reads, writes, syncs and truncates through <see cref="ScenarioContext"/>.
+/// Everything a scenario awaits must come from the context (its <see cref="ScenarioContext.Ask"/>,
+/// the files it opens) and use <c>ConfigureAwait(false)</c>: the replies are then choices of the
+/// schedule, and the continuations run inside the dispatcher's steps, in the explored order.
 /// </summary>
 public abstract class Scenario
 {
@@ -32,29 +31,9 @@ public abstract class Scenario
     /// <summary>Files on the disk before the run, by name.</summary>
     public virtual IReadOnlyDictionary<string, byte[]> InitialFiles { get; } = new Dictionary<string, byte[]>();
 
-    /// <summary>Starts the workload; returns the tasks whose completion ends the run.</summary>
+    /// <summary>
+    /// Starts the workload; returns the tasks whose completion ends the run. It is called on the
+    /// thread driving the run, outside any step, so it may make actors with <see cref="ScenarioContext.Home"/>.
+    /// </summary>
     public abstract IReadOnlyList<Task> Start(ScenarioContext context);
-}
-
-/// <summary>What a scenario can use in one run.</summary>
-public sealed class ScenarioContext
-{
-    internal ScenarioContext(ActorSystem system, PagerSystem pager, SimulatedStore store)
-    {
-        System = system;
-        Pager = pager;
-        Store = store;
-    }
-
-    /// <summary>The actor system (deterministic dispatcher).</summary>
-    public ActorSystem System { get; }
-
-    /// <summary>The pager, with the store mounted as <c>m</c>.</summary>
-    public PagerSystem Pager { get; }
-
-    /// <summary>The simulated disk.</summary>
-    public SimulatedStore Store { get; }
-
-    /// <summary>Opens <paramref name="path"/> on the mount.</summary>
-    public Task<PagerFile> OpenAsync(string path) => Pager.OpenAsync("m", path);
 }

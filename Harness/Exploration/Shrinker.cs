@@ -1,6 +1,6 @@
 using ActorPager.Actors.Pager;
 
-namespace ActorPager.TestKit.Harness;
+namespace ActorPager.Harness.Exploration;
 
 /// <summary>
 /// Makes a failing schedule shorter: replays variations of its list of choices — cut short,

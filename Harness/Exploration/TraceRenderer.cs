@@ -1,9 +1,9 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
-using ActorPager.Runtime;
+using ActorPager.Harness.Dispatch;
 
-namespace ActorPager.TestKit.Harness;
+namespace ActorPager.Harness.Exploration;
 
 /// <summary>Renders a violation's trace as text, or as a self-contained HTML page with a sequence diagram.</summary>
 public static class TraceRenderer
@@ -24,7 +24,7 @@ public static class TraceRenderer
 
     /// <summary>
     /// A self-contained HTML page (well-formed XHTML, no external resources): actors as lanes,
-    /// messages as arrows from sender to recipient, store events and timers on their own lanes,
+    /// messages as arrows from sender to recipient, store events, replies to clients and timers on their own lanes,
     /// the violating step in red.
     /// </summary>
     public static string ToHtml(Violation violation, string title)
@@ -100,20 +100,17 @@ public static class TraceRenderer
 
     private static string From(Delivery d) => d.Kind switch
     {
-        DeliveryKind.External => "disk",
+        DeliveryKind.External => d.Recipient.StartsWith("reply ", StringComparison.Ordinal) ? "clients" : "disk",
         DeliveryKind.Timer => "timers",
         DeliveryKind.System => Shorten(d.Recipient),
-        _ => d.Sender is null ? "(outside)" : Shorten(d.Sender),
+        _ => d.Sender is null ? "(outside)" : d.Sender.StartsWith("/temp/", StringComparison.Ordinal) ? "clients" : Shorten(d.Sender),
     };
 
     private static string To(Delivery d) => d.Kind is DeliveryKind.External or DeliveryKind.Timer ? From(d) : Shorten(d.Recipient);
 
-    /// <summary>Drops the scheme and system name, and the mount prefix, so lanes read like "vnode-1/object-1".</summary>
-    private static string Shorten(string path)
-    {
-        var text = path.Replace("actorpager://check/user/", "", StringComparison.Ordinal).Replace("actorpager://check", "", StringComparison.Ordinal);
-        return text.Replace("mount-m/", "", StringComparison.Ordinal);
-    }
+    /// <summary>Drops the run's root and the mount prefix, so lanes read like "vnode-1/object-1".</summary>
+    private static string Shorten(string path) =>
+        path.Replace("/user/run/", "", StringComparison.Ordinal).Replace("mount-m/", "", StringComparison.Ordinal);
 
     private static string Escape(string text) => WebUtility.HtmlEncode(text);
 }

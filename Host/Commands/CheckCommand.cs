@@ -1,19 +1,22 @@
 using System.CommandLine;
 using ActorPager.Actors.Pager;
-using ActorPager.TestKit.Harness;
+using ActorPager.Harness.Exploration;
 
 namespace ActorPager.Host;
 
 /// <summary><c>actorpager check</c>: explores the conformance scenarios against a pager (or the mutants) and reports broken rules.</summary>
 internal static class CheckCommand
 {
+    /// <summary>Runs per mutant and scenario at most, whatever <c>--seeds</c> says: every mutant is caught well within it.</summary>
+    internal const int MutantSeedCap = 500;
+
     /// <summary>Builds the command.</summary>
     public static Command Create()
     {
         var pager = new Option<string?>("--pager") { Description = "The pager to check, as PATH.dll:Namespace.TypeName (an IPager with a parameterless constructor). Default: the generic pager." };
         var seeds = new Option<int>("--seeds") { Description = "Runs per scenario.", DefaultValueFactory = _ => 1000 };
         var strategy = new Option<string>("--strategy") { Description = "random, pct or exhaustive.", DefaultValueFactory = _ => "random" };
-        var mutants = new Option<bool>("--mutants") { Description = "Run the deliberately broken pagers instead: one line per mutant." };
+        var mutants = new Option<bool>("--mutants") { Description = $"Run the deliberately broken pagers instead: one line per mutant (at most {MutantSeedCap} runs per scenario)." };
         var html = new Option<string>("--html") { Description = "Directory for the HTML trace of a violation.", DefaultValueFactory = _ => Path.Combine(Path.GetTempPath(), "actorpager-check") };
         var command = new Command("check", "Explore the pager protocol's conformance scenarios under many schedules and check every rule.");
         command.Options.Add(pager);
@@ -21,53 +24,66 @@ internal static class CheckCommand
         command.Options.Add(strategy);
         command.Options.Add(mutants);
         command.Options.Add(html);
-        command.SetAction(parse =>
-        {
-            var kind = parse.GetValue(strategy) switch
-            {
-                "random" => ExplorationStrategy.Random,
-                "pct" => ExplorationStrategy.Pct,
-                "exhaustive" => ExplorationStrategy.Exhaustive,
-                var other => (ExplorationStrategy?)null,
-            };
-            if (kind is null)
-            {
-                Console.Error.WriteLine($"check: --strategy must be random, pct or exhaustive, got '{parse.GetValue(strategy)}'");
-                return 2;
-            }
-
-            var runs = parse.GetValue(seeds);
-            if (runs < 1)
-            {
-                Console.Error.WriteLine($"check: --seeds must be at least 1, got {runs}");
-                return 2;
-            }
-
-            if (parse.GetValue(mutants))
-            {
-                var all = true;
-                foreach (var outcome in MutantCheck.Run(Math.Min(runs, 500), kind.Value))
-                {
-                    Console.WriteLine(outcome);
-                    all &= outcome.Caught;
-                }
-
-                return all ? 0 : 1;
-            }
-
-            Func<IPager> factory;
-            try
-            {
-                factory = parse.GetValue(pager) is { } spec ? ConformanceCheck.LoadPager(spec) : () => GenericPager.Instance;
-            }
-            catch (ArgumentException ex)
-            {
-                Console.Error.WriteLine($"check: {ex.Message}");
-                return 2;
-            }
-
-            return ConformanceCheck.Run(factory, runs, kind.Value, parse.GetValue(html)!, Console.Out);
-        });
+        command.SetAction(parse => Run(
+            parse.GetValue(pager),
+            parse.GetValue(seeds),
+            parse.GetValue(strategy)!,
+            parse.GetValue(mutants),
+            parse.GetValue(html)!,
+            Console.Out,
+            Console.Error));
         return command;
+    }
+
+    /// <summary>
+    /// What the command does, writing its report to <paramref name="output"/> and argument errors
+    /// to <paramref name="error"/>: 0 when no rule broke (every mutant was caught), 1 when one did
+    /// (a mutant escaped), 2 for bad arguments.
+    /// </summary>
+    internal static int Run(string? pager, int seeds, string strategy, bool mutants, string html, TextWriter output, TextWriter error)
+    {
+        ExplorationStrategy? kind = strategy switch
+        {
+            "random" => ExplorationStrategy.Random,
+            "pct" => ExplorationStrategy.Pct,
+            "exhaustive" => ExplorationStrategy.Exhaustive,
+            _ => null,
+        };
+        if (kind is null)
+        {
+            error.WriteLine($"check: --strategy must be random, pct or exhaustive, got '{strategy}'");
+            return 2;
+        }
+
+        if (seeds < 1)
+        {
+            error.WriteLine($"check: --seeds must be at least 1, got {seeds}");
+            return 2;
+        }
+
+        if (mutants)
+        {
+            var all = true;
+            foreach (var outcome in MutantCheck.Run(Math.Min(seeds, MutantSeedCap), kind.Value))
+            {
+                output.WriteLine(outcome);
+                all &= outcome.Caught;
+            }
+
+            return all ? 0 : 1;
+        }
+
+        Func<IPager> factory;
+        try
+        {
+            factory = pager is { } spec ? ConformanceCheck.LoadPager(spec) : () => GenericPager.Instance;
+        }
+        catch (ArgumentException ex)
+        {
+            error.WriteLine($"check: {ex.Message}");
+            return 2;
+        }
+
+        return ConformanceCheck.Run(factory, seeds, kind.Value, html, output);
     }
 }

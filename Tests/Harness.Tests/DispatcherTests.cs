@@ -1,33 +1,31 @@
 using ActorPager.Harness.Dispatch;
+using ActorPager.TestKit;
 using Akka.Actor;
 using Akka.Event;
+using Xunit.Abstractions;
 
 namespace ActorPager.Harness.Tests;
 
 /// <summary>The deterministic dispatcher on Akka.NET: one delivery per step, chosen by a seeded strategy, and the same run for the same seed.</summary>
-public sealed class DispatcherTests : IDisposable
+public sealed class DispatcherTests(ITestOutputHelper output) : DeterministicTestKit(output)
 {
-    private readonly DeterministicSystem _ds = DeterministicSystem.Create("dispatcher-tests");
-
-    public void Dispose() => _ds.Terminate();
-
-    private DeterministicDispatcher D => _ds.Dispatcher;
+    private DeterministicDispatcher D => Deterministic.Dispatcher;
 
     /// <summary>Three ring actors pass a countdown of 20; returns the trace hash and the number handled.</summary>
     private (ulong Hash, int Handled, IReadOnlyList<Delivery> Trace) Ring(long seed, IScheduleStrategy? strategy = null)
     {
-        _ds.BeginRun(seed, strategy ?? new RandomStrategy(seed));
+        Deterministic.BeginRun(seed, strategy ?? new RandomStrategy(seed));
         var handled = new int[1];
-        var a = _ds.Home.ActorOf(Props.Create(() => new RingActor(handled)), "a");
-        var b = _ds.Home.ActorOf(Props.Create(() => new RingActor(handled)), "b");
-        var c = _ds.Home.ActorOf(Props.Create(() => new RingActor(handled)), "c");
+        var a = Deterministic.Home.ActorOf(Props.Create(() => new RingActor(handled)), "a");
+        var b = Deterministic.Home.ActorOf(Props.Create(() => new RingActor(handled)), "b");
+        var c = Deterministic.Home.ActorOf(Props.Create(() => new RingActor(handled)), "c");
         a.Tell(b);
         b.Tell(c);
         c.Tell(a);
         a.Tell(20);
         D.RunUntilIdle();
         var result = (D.Trace.Hash, handled[0], D.Trace.Deliveries.ToArray());
-        _ds.EndRun();
+        Deterministic.EndRun();
         return result;
     }
 
@@ -111,9 +109,9 @@ public sealed class DispatcherTests : IDisposable
     {
         for (var seed = 1; seed <= 30; seed++)
         {
-            _ds.BeginRun(seed, new RandomStrategy(seed));
+            Deterministic.BeginRun(seed, new RandomStrategy(seed));
             var seen = new List<object>();
-            var gate = _ds.Home.ActorOf(Props.Create(() => new GateActor(seen)), "gate");
+            var gate = Deterministic.Home.ActorOf(Props.Create(() => new GateActor(seen)), "gate");
             gate.Tell(1);
             gate.Tell(2);
             gate.Tell(3);
@@ -121,7 +119,7 @@ public sealed class DispatcherTests : IDisposable
             gate.Tell(4);
             D.RunUntilIdle();
             Assert.True(seen.SequenceEqual([1, 2, 3, 4]), $"seed {seed}: {string.Join(",", seen)}");
-            _ds.EndRun();
+            Deterministic.EndRun();
         }
     }
 
@@ -130,34 +128,29 @@ public sealed class DispatcherTests : IDisposable
     {
         for (var seed = 1; seed <= 100; seed++)
         {
-            _ds.BeginRun(seed, new RandomStrategy(seed));
+            Deterministic.BeginRun(seed, new RandomStrategy(seed));
             var seen = new List<object>();
-            var watcher = _ds.Home.ActorOf(Props.Create(() => new WatcherActor(seen)), "watcher");
-            var subject = _ds.Home.ActorOf(Props.Create(() => new RecordingActor(new List<object>())), "subject");
+            var watcher = Deterministic.Home.ActorOf(Props.Create(() => new WatcherActor(seen)), "watcher");
+            var subject = Deterministic.Home.ActorOf(Props.Create(() => new RecordingActor(new List<object>())), "subject");
             watcher.Tell(subject);
             subject.Tell(PoisonPill.Instance);
             D.RunUntilIdle();
             Assert.True(seen.Count == 1 && seen[0] is Terminated t && t.ActorRef.Equals(subject), $"seed {seed}: watcher saw {string.Join(",", seen)}");
-            _ds.EndRun();
+            Deterministic.EndRun();
         }
     }
 
     [Fact]
     public void HeldMessages_ToAStoppedActor_BecomeDeadLettersOnce()
     {
-        var dead = new List<DeadLetter>();
-        var listener = _ds.System.ActorOf(Props.Create(() => new DeadLetterListener(dead)), "dead-letters");
-        _ds.System.EventStream.Subscribe(listener, typeof(DeadLetter));
+        // A probe receives on the publishing thread: the dead letters are there when the step ends.
+        var dead = CreateTestProbe();
+        Sys.EventStream.Subscribe(dead.Ref, typeof(DeadLetter));
         for (var seed = 1; seed <= 20; seed++)
         {
-            lock (dead)
-            {
-                dead.Clear();
-            }
-
-            _ds.BeginRun(seed, new RandomStrategy(seed));
+            Deterministic.BeginRun(seed, new RandomStrategy(seed));
             var seen = new List<object>();
-            var target = _ds.Home.ActorOf(Props.Create(() => new RecordingActor(seen)), "target");
+            var target = Deterministic.Home.ActorOf(Props.Create(() => new RecordingActor(seen)), "target");
             ((IInternalActorRef)target).Stop();
             for (var i = 0; i < 5; i++)
             {
@@ -165,34 +158,15 @@ public sealed class DispatcherTests : IDisposable
             }
 
             D.RunUntilIdle();
-            _ds.EndRun();
+            Deterministic.EndRun();
+            var deadInts = 0;
+            while (dead.HasMessages)
+            {
+                deadInts += dead.ReceiveOne(TimeSpan.Zero) is DeadLetter { Message: int } ? 1 : 0;
+            }
 
-            // The listener runs on Akka's default dispatcher: wait (in real time, bounded) for it
-            // to have been handed every dead letter, then check there were no more.
-            var handledOrDead = AwaitCount(() => seen.Count + DeadInts(dead), 5);
-            Assert.True(handledOrDead == 5, $"seed {seed}: handled {seen.Count}, dead {DeadInts(dead)}");
+            Assert.True(seen.Count + deadInts == 5, $"seed {seed}: handled {seen.Count}, dead {deadInts}");
         }
-
-        _ds.System.Stop(listener);
-    }
-
-    private static int DeadInts(List<DeadLetter> dead)
-    {
-        lock (dead)
-        {
-            return dead.Count(d => d.Message is int);
-        }
-    }
-
-    private static int AwaitCount(Func<int> count, int expected)
-    {
-        var deadline = Environment.TickCount64 + 5_000;
-        while (count() < expected && Environment.TickCount64 < deadline)
-        {
-            Thread.Yield();
-        }
-
-        return count();
     }
 
     [Fact]
@@ -201,10 +175,10 @@ public sealed class DispatcherTests : IDisposable
         ulong? first = null;
         for (var round = 0; round < 2; round++)
         {
-            _ds.BeginRun(9, new RandomStrategy(9));
+            Deterministic.BeginRun(9, new RandomStrategy(9));
             var seen = new List<object>();
             var starts = new int[1];
-            var parent = _ds.Home.ActorOf(Props.Create(() => new ParentActor(seen, starts)), "parent");
+            var parent = Deterministic.Home.ActorOf(Props.Create(() => new ParentActor(seen, starts)), "parent");
             parent.Tell("a");
             parent.Tell("boom");
             parent.Tell("b");
@@ -213,7 +187,7 @@ public sealed class DispatcherTests : IDisposable
             Assert.Equal(2, starts[0]);
             first ??= D.Trace.Hash;
             Assert.Equal(first, D.Trace.Hash);
-            _ds.EndRun();
+            Deterministic.EndRun();
         }
     }
 
@@ -222,10 +196,10 @@ public sealed class DispatcherTests : IDisposable
     {
         for (var seed = 1; seed <= 20; seed++)
         {
-            _ds.BeginRun(seed, new RandomStrategy(seed));
-            var a = _ds.Home.ActorOf(Props.Create(() => new RecordingActor(new List<object>())), "same");
+            Deterministic.BeginRun(seed, new RandomStrategy(seed));
+            var a = Deterministic.Home.ActorOf(Props.Create(() => new RecordingActor(new List<object>())), "same");
             Assert.Equal("/user/run/same", a.Path.ToStringWithoutAddress());
-            _ds.EndRun();
+            Deterministic.EndRun();
             Assert.Equal(0, D.ActorCount - 1);
         }
     }
@@ -233,9 +207,9 @@ public sealed class DispatcherTests : IDisposable
     [Fact]
     public void Step_FromInsideAnActor_Throws()
     {
-        _ds.BeginRun(1, new RandomStrategy(1));
+        Deterministic.BeginRun(1, new RandomStrategy(1));
         var errors = new List<Exception>();
-        var stepper = _ds.Home.ActorOf(Props.Create(() => new StepperActor(D, errors)), "stepper");
+        var stepper = Deterministic.Home.ActorOf(Props.Create(() => new StepperActor(D, errors)), "stepper");
         stepper.Tell("step");
         D.RunUntilIdle();
         var error = Assert.Single(errors);
@@ -245,9 +219,9 @@ public sealed class DispatcherTests : IDisposable
     [Fact]
     public void RunUntilIdle_Livelock_ThrowsNamingSeed()
     {
-        _ds.BeginRun(77, new RandomStrategy(77));
+        Deterministic.BeginRun(77, new RandomStrategy(77));
         var handled = new int[1];
-        var a = _ds.Home.ActorOf(Props.Create(() => new RingActor(handled)), "a");
+        var a = Deterministic.Home.ActorOf(Props.Create(() => new RingActor(handled)), "a");
         a.Tell(a);
         a.Tell(int.MaxValue);
         var error = Assert.Throws<InvalidOperationException>(() => D.RunUntilIdle(maxSteps: 1_000));
@@ -257,7 +231,7 @@ public sealed class DispatcherTests : IDisposable
     [Fact]
     public void ExternalSource_EventsAreCandidatesAndTraced()
     {
-        _ds.BeginRun(3, new RandomStrategy(3));
+        Deterministic.BeginRun(3, new RandomStrategy(3));
         var source = new CountingSource(3);
         D.AddExternalSource(source);
         D.RunUntilIdle();
@@ -277,13 +251,13 @@ public sealed class DispatcherTests : IDisposable
     [Fact]
     public async Task Ask_ReplyIsAChoice_AndTheContinuationRunsInsideTheStep()
     {
-        _ds.BeginRun(5, new RandomStrategy(5));
-        var echo = _ds.Home.ActorOf(Props.Create(() => new EchoActor()), "echo");
+        Deterministic.BeginRun(5, new RandomStrategy(5));
+        var echo = Deterministic.Home.ActorOf(Props.Create(() => new EchoActor()), "echo");
         var continuedOnSteppingThread = false;
         var stepping = Environment.CurrentManagedThreadId;
         async Task<object> Client()
         {
-            var reply = await _ds.Ask(echo, "hello", TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+            var reply = await Deterministic.Ask(echo, "hello", TimeSpan.FromSeconds(5)).ConfigureAwait(false);
             continuedOnSteppingThread = Environment.CurrentManagedThreadId == stepping;
             return reply;
         }
@@ -298,12 +272,12 @@ public sealed class DispatcherTests : IDisposable
     [Fact]
     public async Task Ask_NoReply_TimesOutInVirtualTime()
     {
-        _ds.BeginRun(5, new RandomStrategy(5));
-        var silent = _ds.Home.ActorOf(Props.Create(() => new RecordingActor(new List<object>())), "silent");
-        var ask = _ds.Ask(silent, "anyone?", TimeSpan.FromMinutes(10));
+        Deterministic.BeginRun(5, new RandomStrategy(5));
+        var silent = Deterministic.Home.ActorOf(Props.Create(() => new RecordingActor(new List<object>())), "silent");
+        var ask = Deterministic.Ask(silent, "anyone?", TimeSpan.FromMinutes(10));
         D.RunUntil(() => ask.IsCompleted);
         await Assert.ThrowsAsync<AskTimeoutException>(() => ask);
-        Assert.Equal(TimeSpan.FromMinutes(10), _ds.Clock.Elapsed);
+        Assert.Equal(TimeSpan.FromMinutes(10), Deterministic.Clock.Elapsed);
     }
 
     /// <summary>Tries to step the dispatcher from inside its own turn.</summary>

@@ -1,28 +1,24 @@
 using ActorPager.Harness.Dispatch;
+using ActorPager.TestKit;
 using Akka.Actor;
+using Xunit.Abstractions;
 
 namespace ActorPager.Harness.Tests;
 
 /// <summary>Virtual time: Akka's scheduler API on a clock the dispatcher advances.</summary>
-public sealed class SchedulerTests : IDisposable
+public sealed class SchedulerTests(ITestOutputHelper output) : DeterministicTestKit(output)
 {
-    private readonly DeterministicSystem _ds = DeterministicSystem.Create("scheduler-tests");
-
-    public void Dispose() => _ds.Terminate();
-
-    private VirtualTimeScheduler Clock => _ds.Clock;
-
     [Fact]
     public void TellOnce_FiresAtItsTimeAndNotBefore()
     {
         var seen = new List<object>();
-        var target = _ds.Home.ActorOf(Props.Create(() => new RecordingActor(seen)), "target");
+        var target = Deterministic.Home.ActorOf(Props.Create(() => new RecordingActor(seen)), "target");
         Clock.ScheduleTellOnce(TimeSpan.FromSeconds(5), target, "late", ActorRefs.NoSender);
         Clock.Advance(TimeSpan.FromSeconds(4.9));
-        _ds.Dispatcher.RunUntilIdle();
+        Deterministic.Dispatcher.RunUntilIdle();
         Assert.Empty(seen);
         Clock.Advance(TimeSpan.FromSeconds(0.1));
-        _ds.Dispatcher.RunUntilIdle();
+        Deterministic.Dispatcher.RunUntilIdle();
         Assert.Equal(["late"], seen);
     }
 
@@ -83,11 +79,11 @@ public sealed class SchedulerTests : IDisposable
     public void PeriodicTimer_InAnActor_RunForCountsTicks()
     {
         var ticks = new int[1];
-        var ticker = _ds.Home.ActorOf(Props.Create(() => new TickerActor(ticks, TimeSpan.FromMilliseconds(100))), "ticker");
-        _ds.Dispatcher.RunFor(TimeSpan.FromSeconds(1));
+        var ticker = Deterministic.Home.ActorOf(Props.Create(() => new TickerActor(ticks, TimeSpan.FromMilliseconds(100))), "ticker");
+        Deterministic.Dispatcher.RunFor(TimeSpan.FromSeconds(1));
         Assert.Equal(10, ticks[0]);
         ticker.Tell("stop");
-        _ds.Dispatcher.RunFor(TimeSpan.FromSeconds(1));
+        Deterministic.Dispatcher.RunFor(TimeSpan.FromSeconds(1));
         Assert.Equal(10, ticks[0]);
         Assert.Equal(TimeSpan.FromSeconds(2), Clock.Elapsed);
     }
@@ -96,11 +92,11 @@ public sealed class SchedulerTests : IDisposable
     public void ReceiveTimeout_NoMessages_DeliveredAfterTimeoutAndRepeats_NullTurnsItOff()
     {
         var timeouts = new int[1];
-        var idle = _ds.Home.ActorOf(Props.Create(() => new IdleActor(timeouts, TimeSpan.FromSeconds(1))), "idle");
-        _ds.Dispatcher.RunFor(TimeSpan.FromSeconds(3.5));
+        var idle = Deterministic.Home.ActorOf(Props.Create(() => new IdleActor(timeouts, TimeSpan.FromSeconds(1))), "idle");
+        Deterministic.Dispatcher.RunFor(TimeSpan.FromSeconds(3.5));
         Assert.Equal(3, timeouts[0]);
         idle.Tell("off");
-        _ds.Dispatcher.RunFor(TimeSpan.FromSeconds(10));
+        Deterministic.Dispatcher.RunFor(TimeSpan.FromSeconds(10));
         Assert.Equal(3, timeouts[0]);
     }
 
@@ -109,7 +105,7 @@ public sealed class SchedulerTests : IDisposable
     {
         Clock.ScheduleOnce(TimeSpan.FromSeconds(1), () => throw new InvalidOperationException("a timer of the previous run fired"));
         Clock.Advance(TimeSpan.FromMilliseconds(500));
-        _ds.BeginRun(2, new RandomStrategy(2));
+        Deterministic.BeginRun(2, new RandomStrategy(2));
         Assert.Equal(TimeSpan.Zero, Clock.Elapsed);
         Assert.Null(Clock.NextDeadline);
         Clock.Advance(TimeSpan.FromSeconds(5));

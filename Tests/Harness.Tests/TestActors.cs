@@ -1,5 +1,4 @@
 using Akka.Actor;
-using Akka.Event;
 
 namespace ActorPager.Harness.Tests;
 
@@ -148,19 +147,4 @@ internal sealed class IdleActor(int[] timeouts, TimeSpan after) : UntypedActor
 internal sealed class EchoActor : UntypedActor
 {
     protected override void OnReceive(object message) => Sender.Tell(message);
-}
-
-/// <summary>Records the dead letters it is sent (subscribe it to the event stream).</summary>
-internal sealed class DeadLetterListener(List<DeadLetter> seen) : UntypedActor
-{
-    protected override void OnReceive(object message)
-    {
-        if (message is DeadLetter dead)
-        {
-            lock (seen)
-            {
-                seen.Add(dead);
-            }
-        }
-    }
 }

@@ -1,11 +1,12 @@
 using ActorPager.Actors.Pager;
-using ActorPager.TestKit.Harness;
+using ActorPager.Harness.Dispatch;
+using ActorPager.Harness.Exploration;
 using Xunit.Abstractions;
 
-namespace ActorPager.TestKit.Tests.Harness;
+namespace ActorPager.Harness.Tests.Exploration;
 
 /// <summary>Explorer runs: same seed same run, scripted replay, exhaustive enumeration, and stuck runs.</summary>
-public sealed class ExplorerReplayTests(ITestOutputHelper output)
+public sealed class ExplorerReplayTests(ITestOutputHelper output) : ExplorationTestKit(output)
 {
     private static readonly Scenario _readWriteSync = ConformanceScenarios.Named("read-write-sync");
 
@@ -16,7 +17,7 @@ public sealed class ExplorerReplayTests(ITestOutputHelper output)
     [InlineData(ExplorationStrategy.Pct)]
     public void Run_SameSeedTwice_SameTraceHashAndChoices(ExplorationStrategy strategy)
     {
-        var explorer = new Explorer();
+        var explorer = Explorer;
         var a = explorer.Run(_readWriteSync, GenericPager.Instance, 17, strategy, null);
         var b = explorer.Run(_readWriteSync, GenericPager.Instance, 17, strategy, null);
         Assert.Null(a.Violation);
@@ -26,9 +27,47 @@ public sealed class ExplorerReplayTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Run_OnTheKitsThread_NoDeliveryHasTheTestActorAsSender()
+    {
+        // Akka.TestKit makes its test actor the test thread's implicit sender; a Tell from the
+        // scenario (destroy-race closes a file: Deallocate and Release with no explicit sender)
+        // must not pick it up, or the trace would depend on who drives the run.
+        Assert.NotNull(Akka.Actor.Internal.InternalCurrentActorCellKeeper.Current);
+        var senders = new HashSet<string>();
+        Dispatcher.Delivered += d => senders.Add(d.Sender ?? "-");
+        var run = Explorer.Run(ConformanceScenarios.Named("destroy-race"), GenericPager.Instance, 23, ExplorationStrategy.Random, null);
+        Assert.Null(run.Violation);
+        Assert.DoesNotContain(senders, s => s.StartsWith("/system/", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Run_SameSeedOnTheKitsSystemAndOnAnExplorersOwn_SameTrace()
+    {
+        var scenario = ConformanceScenarios.Named("destroy-race");
+        var onKit = Explorer.Run(scenario, GenericPager.Instance, 23, ExplorationStrategy.Random, null);
+        using var own = new Explorer();
+        var onOwn = own.Run(scenario, GenericPager.Instance, 23, ExplorationStrategy.Random, null);
+        Assert.Equal(onKit.TraceHash, onOwn.TraceHash);
+        Assert.Equal(onKit.Choices, onOwn.Choices);
+    }
+
+    [Fact]
+    public void Run_SameSeedAfterOtherRuns_SameTrace()
+    {
+        var first = Explorer.Run(_readWriteSync, GenericPager.Instance, 3, ExplorationStrategy.Random, null);
+        for (var seed = 4; seed < 10; seed++)
+        {
+            Explorer.Run(_readWriteSync, GenericPager.Instance, seed, ExplorationStrategy.Random, null);
+        }
+
+        var again = Explorer.Run(_readWriteSync, GenericPager.Instance, 3, ExplorationStrategy.Random, null);
+        Assert.Equal(first.TraceHash, again.TraceHash);
+    }
+
+    [Fact]
     public void Run_DifferentSeeds_DifferentSchedules()
     {
-        var explorer = new Explorer();
+        var explorer = Explorer;
         var hashes = Enumerable.Range(1, 20).Select(s => explorer.Run(_readWriteSync, GenericPager.Instance, s, ExplorationStrategy.Random, null).TraceHash).Distinct().Count();
         Assert.True(hashes >= 15, $"only {hashes} distinct schedules in 20 seeds");
     }
@@ -37,7 +76,7 @@ public sealed class ExplorerReplayTests(ITestOutputHelper output)
     public void Run_MutantSameSeed_SameViolationAtSameStep()
     {
         var mutant = Mutant("ok-without-valid-bits");
-        var explorer = new Explorer();
+        var explorer = Explorer;
         var found = explorer.Explore(_readWriteSync, mutant.Create, ExplorationStrategy.Random, 100).Violation!;
         var again = explorer.Run(_readWriteSync, mutant.Create(), found.Seed, ExplorationStrategy.Random, null);
         Assert.NotNull(again.Violation);
@@ -50,7 +89,7 @@ public sealed class ExplorerReplayTests(ITestOutputHelper output)
     [Fact]
     public void Run_ScriptOfRecordedChoices_ReproducesTheRun()
     {
-        var explorer = new Explorer();
+        var explorer = Explorer;
         var original = explorer.Run(_readWriteSync, GenericPager.Instance, 5, ExplorationStrategy.Random, null);
         var replay = explorer.Run(_readWriteSync, GenericPager.Instance, 999, ExplorationStrategy.Random, original.Choices);
         Assert.Equal(original.TraceHash, replay.TraceHash);
@@ -61,7 +100,7 @@ public sealed class ExplorerReplayTests(ITestOutputHelper output)
     public void Run_ScriptOfMutantViolation_ReproducesViolationAsReplay()
     {
         var mutant = Mutant("never-complete-pend");
-        var explorer = new Explorer();
+        var explorer = Explorer;
         var found = explorer.Explore(ConformanceScenarios.Named("async-clean"), mutant.Create, ExplorationStrategy.Random, 100).Violation!;
         var replay = explorer.Run(ConformanceScenarios.Named("async-clean"), mutant.Create(), found.Seed, ExplorationStrategy.Random, found.Choices);
         Assert.Equal(found.TraceHash, replay.TraceHash);
@@ -72,7 +111,7 @@ public sealed class ExplorerReplayTests(ITestOutputHelper output)
     [Fact]
     public void Run_EmptyScript_AlwaysTakesFirstCandidate()
     {
-        var explorer = new Explorer();
+        var explorer = Explorer;
         var run = explorer.Run(_readWriteSync, GenericPager.Instance, 1, ExplorationStrategy.Random, []);
         Assert.Null(run.Violation);
         Assert.All(run.Choices, c => Assert.Equal(0, c));
@@ -81,7 +120,7 @@ public sealed class ExplorerReplayTests(ITestOutputHelper output)
     [Fact]
     public void Run_ScriptIndexTooLarge_IsClampedToLastCandidate()
     {
-        var explorer = new Explorer();
+        var explorer = Explorer;
         var run = explorer.Run(_readWriteSync, GenericPager.Instance, 1, ExplorationStrategy.Random, Enumerable.Repeat(1_000, 30).ToArray());
         for (var i = 0; i < 30; i++)
         {
@@ -93,7 +132,7 @@ public sealed class ExplorerReplayTests(ITestOutputHelper output)
     public void Run_Violation_CarriesRuleSeedStrategyStepAndTrace()
     {
         var mutant = Mutant("short-rtvals");
-        var found = new Explorer().Explore(_readWriteSync, mutant.Create, ExplorationStrategy.Pct, 200).Violation!.Violation!;
+        var found = Explorer.Explore(_readWriteSync, mutant.Create, ExplorationStrategy.Pct, 200).Violation!.Violation!;
         Assert.Equal(23, found.Rule);
         Assert.Equal("pct", found.Strategy);
         Assert.Equal(found.Step, found.Trace.Count);
@@ -108,9 +147,9 @@ public sealed class ExplorerReplayTests(ITestOutputHelper output)
     public void Explore_ExhaustiveTinyScenario_EachScheduleExactlyOnceAndStops()
     {
         var hashes = new List<ulong>();
-        var explorer = new Explorer { RunCompleted = r => hashes.Add(r.TraceHash) };
+        using var explorer = new Explorer(Deterministic) { RunCompleted = r => hashes.Add(r.TraceHash) };
         var result = explorer.Explore(new StartupOnlyScenario(), () => GenericPager.Instance, ExplorationStrategy.Exhaustive, 100_000);
-        output.WriteLine($"{result.Runs} schedules");
+        Output.WriteLine($"{result.Runs} schedules");
         Assert.Null(result.Violation);
         Assert.True(result.Runs < 100_000, "the enumeration did not stop by itself");
         Assert.True(result.Runs > 1);
@@ -123,9 +162,9 @@ public sealed class ExplorerReplayTests(ITestOutputHelper output)
     public void Explore_ExhaustiveTinyScenario_CoversEveryRandomSchedule()
     {
         var exhaustive = new HashSet<ulong>();
-        new Explorer { RunCompleted = r => exhaustive.Add(r.TraceHash) }.Explore(new StartupOnlyScenario(), () => GenericPager.Instance, ExplorationStrategy.Exhaustive, 100_000);
+        NewExplorer(r => exhaustive.Add(r.TraceHash)).Explore(new StartupOnlyScenario(), () => GenericPager.Instance, ExplorationStrategy.Exhaustive, 100_000);
         var random = new HashSet<ulong>();
-        new Explorer { RunCompleted = r => random.Add(r.TraceHash) }.Explore(new StartupOnlyScenario(), () => GenericPager.Instance, ExplorationStrategy.Random, 300);
+        NewExplorer(r => random.Add(r.TraceHash)).Explore(new StartupOnlyScenario(), () => GenericPager.Instance, ExplorationStrategy.Random, 300);
         Assert.Subset(exhaustive, random);
         Assert.True(random.Count > exhaustive.Count / 2, $"300 random runs saw {random.Count} of {exhaustive.Count} schedules");
     }
@@ -133,7 +172,7 @@ public sealed class ExplorerReplayTests(ITestOutputHelper output)
     [Fact]
     public void Explore_ExhaustiveBudgetSmallerThanSpace_StopsAtBudget()
     {
-        var result = new Explorer().Explore(_readWriteSync, () => GenericPager.Instance, ExplorationStrategy.Exhaustive, 25);
+        var result = Explorer.Explore(_readWriteSync, () => GenericPager.Instance, ExplorationStrategy.Exhaustive, 25);
         Assert.Equal(25, result.Runs);
         Assert.Equal(25, result.DistinctTraces);
     }
@@ -141,15 +180,15 @@ public sealed class ExplorerReplayTests(ITestOutputHelper output)
     [Fact]
     public void Explore_ExhaustiveMutant_FindsItsRule()
     {
-        var result = new Explorer().Explore(new TinyReadScenario(), Mutant("ok-without-valid-bits").Create, ExplorationStrategy.Exhaustive, 1_000);
+        var result = Explorer.Explore(new TinyReadScenario(), Mutant("ok-without-valid-bits").Create, ExplorationStrategy.Exhaustive, 1_000);
         Assert.Equal(17, result.Violation?.Violation?.Rule);
     }
 
     [Fact]
     public void Run_PagerNeverAnswersGetPages_ReportsNoProgressWithWaitForChain()
     {
-        var run = new Explorer().Run(new TinyReadScenario(), new SilentGetPager(), 1, ExplorationStrategy.Random, null);
-        output.WriteLine(run.Violation?.ToString() ?? "none");
+        var run = Explorer.Run(new TinyReadScenario(), new SilentGetPager(), 1, ExplorationStrategy.Random, null);
+        Output.WriteLine(run.Violation?.ToString() ?? "none");
         Assert.NotNull(run.Violation);
         Assert.Equal(7, run.Violation.Rule);
         Assert.Contains("no progress", run.Violation.Description, StringComparison.Ordinal);
@@ -160,8 +199,8 @@ public sealed class ExplorerReplayTests(ITestOutputHelper output)
     [Fact]
     public void Run_PagerNeverAnswersPutPagesDuringFsync_ReportsTheVnodeObjectCycle()
     {
-        var run = new Explorer().Run(new SyncWriteScenario(), new SilentPutPager(), 1, ExplorationStrategy.Random, null);
-        output.WriteLine(run.Violation?.ToString() ?? "none");
+        var run = Explorer.Run(new SyncWriteScenario(), new SilentPutPager(), 1, ExplorationStrategy.Random, null);
+        Output.WriteLine(run.Violation?.ToString() ?? "none");
         Assert.Equal(7, run.Violation?.Rule);
         Assert.Matches(@"deadlock cycle: \S*(vnode-1 -> \S*vnode-1/object-1 -> \S*vnode-1|object-1 -> \S*vnode-1 -> \S*object-1);", run.Violation!.Description);
         Assert.Contains("waiting for its object", run.Violation.Description, StringComparison.Ordinal);
@@ -171,7 +210,7 @@ public sealed class ExplorerReplayTests(ITestOutputHelper output)
     [Fact]
     public void Run_MaxStepsTooSmall_ReportsLivelock()
     {
-        var run = new Explorer { MaxSteps = 10 }.Run(_readWriteSync, GenericPager.Instance, 1, ExplorationStrategy.Random, null);
+        var run = NewExplorer(maxSteps: 10).Run(_readWriteSync, GenericPager.Instance, 1, ExplorationStrategy.Random, null);
         Assert.Equal(7, run.Violation?.Rule);
         Assert.Contains("did not finish within 10 steps", run.Violation!.Description, StringComparison.Ordinal);
     }
@@ -205,35 +244,70 @@ public sealed class ExplorerReplayTests(ITestOutputHelper output)
     }
 }
 
-/// <summary>How the explorer reads the rule an actor's error cites.</summary>
-public sealed class RuleInTests
+/// <summary>How the explorer reads the rule of an actor's failure: from the exception's type, never from its text.</summary>
+public sealed class ActorFailureRuleTests(ITestOutputHelper output) : ExplorationTestKit(output)
 {
-    [Theory]
-    [InlineData("object-1: pip went negative (-1) after releasing 2 (rule 10)", 10)]
-    [InlineData("object-1: completion for unknown putpages 7 (rule 33: exactly one completion)", 33)]
-    [InlineData("putpages 3 answered 2 rtvals for 1 pages (rule 23) while cleaning", 23)]
-    [InlineData("an error that cites no rule", 0)]
-    [InlineData("a broken citation (rule x)", 0)]
-    public void RuleIn_ErrorMessage_ReturnsTheCitedRule(string message, int rule)
+    /// <summary>Fails with the exception it is given on any message.</summary>
+    private sealed class Failing(Func<Exception> error) : Akka.Actor.UntypedActor
     {
-        Assert.Equal(rule, Explorer.RuleIn(message));
+        protected override void OnReceive(object message) => throw error();
+    }
+
+    /// <summary>One actor of the scenario's own that fails on its first message.</summary>
+    private sealed class FailingActorScenario(Func<Exception> error) : Scenario
+    {
+        public override string Name => "failing-actor";
+
+        public override int FaultBudget => 0;
+
+        public override IReadOnlyList<Task> Start(ScenarioContext context)
+        {
+            var actor = context.Home.ActorOf(Akka.Actor.Props.Create(() => new Failing(error)), "failing");
+            return [context.Ask(actor, "go")];
+        }
+    }
+
+    [Fact]
+    public void Run_ActorFailsWithProtocolViolation_ReportsItsRule()
+    {
+        var run = Explorer.Run(new FailingActorScenario(() => new Actors.ProtocolViolationException(11, "pip released twice")), GenericPager.Instance, 1, ExplorationStrategy.Random, null);
+        Output.WriteLine(run.Violation?.ToString() ?? "none");
+        Assert.Equal(11, run.Violation?.Rule);
+        Assert.Contains("an actor failed: ", run.Violation!.Description, StringComparison.Ordinal);
+        Assert.Contains("pip released twice (rule 11)", run.Violation.Description, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Run_ActorFailsWithRuleOnlyInItsText_ReportsRuleZero()
+    {
+        var run = Explorer.Run(new FailingActorScenario(() => new InvalidOperationException("pip went negative (rule 10)")), GenericPager.Instance, 1, ExplorationStrategy.Random, null);
+        Output.WriteLine(run.Violation?.ToString() ?? "none");
+        Assert.Equal(0, run.Violation?.Rule);
+        Assert.Contains("pip went negative (rule 10)", run.Violation!.Description, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Run_ActorFailsWithWrappedProtocolViolation_ReportsItsRule()
+    {
+        var run = Explorer.Run(new FailingActorScenario(() => new InvalidOperationException("outer", new Actors.ProtocolViolationException(33, "second completion"))), GenericPager.Instance, 1, ExplorationStrategy.Random, null);
+        Assert.Equal(33, run.Violation?.Rule);
     }
 }
 
 /// <summary>PCT's change points must fall inside the runs the explorer makes, or PCT never changes a priority.</summary>
-public sealed class PctRunLengthTests
+public sealed class PctRunLengthTests(ITestOutputHelper output) : ExplorationTestKit(output)
 {
     [Fact]
     public void CreateStrategy_Pct_ChangePointsFallInsideTheirConformanceRun()
     {
-        var explorer = new Explorer();
+        var explorer = Explorer;
         var scenario = ConformanceScenarios.Named("read-write-sync");
         int inside = 0, all = 0;
         for (var seed = 1; seed <= 50; seed++)
         {
-            var pct = Assert.IsType<Runtime.PctStrategy>(explorer.CreateStrategy(seed, ExplorationStrategy.Pct));
+            var pct = Assert.IsType<PctStrategy>(explorer.CreateStrategy(seed, ExplorationStrategy.Pct));
             Assert.Equal(explorer.PctDepth - 1, pct.ChangePoints.Count);
-            var steps = explorer.Run(scenario, Actors.Pager.GenericPager.Instance, seed, ExplorationStrategy.Pct, null).Steps;
+            var steps = explorer.Run(scenario, GenericPager.Instance, seed, ExplorationStrategy.Pct, null).Steps;
             inside += pct.ChangePoints.Count(p => p < steps);
             all += pct.ChangePoints.Count;
         }
@@ -244,10 +318,10 @@ public sealed class PctRunLengthTests
     [Fact]
     public void CreateStrategy_PctRunLength_BoundsTheChangePoints()
     {
-        var explorer = new Explorer { PctDepth = 5, PctRunLength = 10 };
+        using var explorer = new Explorer(Deterministic) { PctDepth = 5, PctRunLength = 10 };
         for (var seed = 1; seed <= 50; seed++)
         {
-            var pct = Assert.IsType<Runtime.PctStrategy>(explorer.CreateStrategy(seed, ExplorationStrategy.Pct));
+            var pct = Assert.IsType<PctStrategy>(explorer.CreateStrategy(seed, ExplorationStrategy.Pct));
             Assert.All(pct.ChangePoints, p => Assert.InRange(p, 0, 9));
         }
     }

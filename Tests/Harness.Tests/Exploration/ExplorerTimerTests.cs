@@ -1,32 +1,31 @@
 using ActorPager.Actors.Pager;
-using ActorPager.Runtime;
-using ActorPager.TestKit.Harness;
+using ActorPager.Harness.Exploration;
+using Akka.Actor;
+using Xunit.Abstractions;
 
-namespace ActorPager.TestKit.Tests.Harness;
+namespace ActorPager.Harness.Tests.Exploration;
 
-public sealed class ExplorerTimerTests
+/// <summary>Timers in an explored run: they fire when nothing else can run, within the explorer's horizon.</summary>
+public sealed class ExplorerTimerTests(ITestOutputHelper output) : ExplorationTestKit(output)
 {
-    /// <summary>Replies to any message once a timer of the given delay has fired.</summary>
-    private sealed class Delayed(TimeSpan delay) : ActorBase
+    /// <summary>Answers its first message once a timer of the given delay has fired.</summary>
+    private sealed class Delayed(TimeSpan delay) : UntypedActor, IWithTimers
     {
         private IActorRef? _asker;
 
-        protected internal override bool Receive(object message)
-        {
-            if (message is string)
-            {
-                Sender.Tell("done", Self);
-                return true;
-            }
+        public ITimerScheduler Timers { get; set; } = null!;
 
-            _asker = Sender;
-            Context.Scheduler.ScheduleTellOnce(delay, Self, "fire", null);
-            Context.Become(m =>
+        protected override void OnReceive(object message)
+        {
+            if (_asker is null)
             {
-                _asker!.Tell(m, Self);
-                return true;
-            });
-            return true;
+                _asker = Sender;
+                Timers.StartSingleTimer("fire", "fire", delay);
+            }
+            else if (message is "fire")
+            {
+                _asker.Tell("done", Self);
+            }
         }
     }
 
@@ -36,22 +35,22 @@ public sealed class ExplorerTimerTests
 
         public override IReadOnlyList<Task> Start(ScenarioContext context)
         {
-            var actor = context.System.ActorOf(Props.Create(() => new Delayed(delay)), "delayed");
-            return [actor.Ask<object>(1, TimeSpan.FromHours(1), context.System)];
+            var actor = context.Home.ActorOf(Props.Create(() => new Delayed(delay)), "delayed");
+            return [context.Ask(actor, 1, TimeSpan.FromHours(1))];
         }
     }
 
     [Fact]
     public void Run_TimerWithinHorizon_FiresAndTheRunFinishes()
     {
-        var run = new Explorer().Run(new TimerScenario(TimeSpan.FromSeconds(1)), GenericPager.Instance, 1, ExplorationStrategy.Random, null);
+        var run = Explorer.Run(new TimerScenario(TimeSpan.FromSeconds(1)), GenericPager.Instance, 1, ExplorationStrategy.Random, null);
         Assert.True(run.Violation is null, run.Violation?.ToString());
     }
 
     [Fact]
     public void Run_TimerBeyondHorizon_ReportsNoProgress()
     {
-        var run = new Explorer().Run(new TimerScenario(TimeSpan.FromMinutes(30)), GenericPager.Instance, 1, ExplorationStrategy.Random, null);
+        var run = Explorer.Run(new TimerScenario(TimeSpan.FromMinutes(30)), GenericPager.Instance, 1, ExplorationStrategy.Random, null);
         Assert.NotNull(run.Violation);
         Assert.Contains("no progress", run.Violation!.Description, StringComparison.Ordinal);
     }

@@ -1,8 +1,8 @@
 using ActorPager.Actors.Pager;
+using ActorPager.Harness.Exploration;
 using ActorPager.Messages;
-using ActorPager.TestKit.Harness;
 
-namespace ActorPager.TestKit.Tests.Harness;
+namespace ActorPager.Harness.Tests.Exploration;
 
 /// <summary>A public pager with a parameterless constructor, for <c>ConformanceCheck.LoadPager</c>: the generic pager under another name.</summary>
 public sealed class SampleGenericPager : IPager
@@ -47,23 +47,9 @@ internal static class HandMadePagers
         Func<VnodeProtocol.PutPages, PagerCall, VmObjectProtocol.WriteCompleted, VmObjectProtocol.WriteCompleted?>? completion = null) =>
         new RewritingPager(name, getReply, putReply, completion);
 
-    /// <summary>Explores <paramref name="scenario"/> with <paramref name="pager"/>; the first violation, or null.</summary>
-    public static Violation? FirstViolation(Scenario scenario, Func<IPager> pager, int runs = 300, ExplorationStrategy strategy = ExplorationStrategy.Random) =>
-        new Explorer().Explore(scenario, pager, strategy, runs).Violation?.Violation;
-
-    /// <summary>Explores every conformance scenario in turn; the first violation, or null.</summary>
-    public static Violation? FirstViolationAnywhere(Func<IPager> pager, int runs = 300)
-    {
-        foreach (var scenario in ConformanceScenarios.All)
-        {
-            if (FirstViolation(scenario, pager, runs) is { } v)
-            {
-                return v;
-            }
-        }
-
-        return null;
-    }
+    /// <summary>Explores <paramref name="scenario"/> with <paramref name="pager"/> on <paramref name="explorer"/>; the first violation, or null.</summary>
+    public static Violation? FirstViolation(Explorer explorer, Scenario scenario, Func<IPager> pager, int runs = 300, ExplorationStrategy strategy = ExplorationStrategy.Random) =>
+        explorer.Explore(scenario, pager, strategy, runs).Violation?.Violation;
 
     private sealed class RewritingPager(
         string name,

@@ -1,20 +1,20 @@
 using ActorPager.Actors.Pager;
+using ActorPager.Harness.Exploration;
 using ActorPager.Messages;
-using ActorPager.TestKit.Harness;
 using Xunit.Abstractions;
 
-namespace ActorPager.TestKit.Tests.Harness;
+namespace ActorPager.Harness.Tests.Exploration;
 
 /// <summary>Each monitor rule fires on a hand-made pager that breaks exactly that rule, and stays quiet for the honest pager.</summary>
-public sealed class MonitorRuleTests(ITestOutputHelper output)
+public sealed class MonitorRuleTests(ITestOutputHelper output) : ExplorationTestKit(output)
 {
     private static readonly Scenario _readWriteSync = ConformanceScenarios.Named("read-write-sync");
     private static readonly Scenario _asyncClean = ConformanceScenarios.Named("async-clean");
 
     private Violation AssertBroken(int rule, Scenario scenario, Func<IPager> pager, int runs = 300)
     {
-        var violation = HandMadePagers.FirstViolation(scenario, pager, runs);
-        output.WriteLine(violation?.ToString() ?? "no violation");
+        var violation = HandMadePagers.FirstViolation(Explorer, scenario, pager, runs);
+        Output.WriteLine(violation?.ToString() ?? "no violation");
         Assert.NotNull(violation);
         Assert.Equal(rule, violation.Rule);
         return violation;
@@ -23,8 +23,8 @@ public sealed class MonitorRuleTests(ITestOutputHelper output)
     [Fact]
     public void Monitor_GenericPagerOnSmallScenarios_StaysQuiet()
     {
-        Assert.Null(HandMadePagers.FirstViolation(new TinyReadScenario(faultBudget: 1), () => GenericPager.Instance, 200));
-        Assert.Null(HandMadePagers.FirstViolation(new SyncWriteScenario(faultBudget: 1), () => GenericPager.Instance, 200));
+        Assert.Null(HandMadePagers.FirstViolation(Explorer, new TinyReadScenario(faultBudget: 1), () => GenericPager.Instance, 200));
+        Assert.Null(HandMadePagers.FirstViolation(Explorer, new SyncWriteScenario(faultBudget: 1), () => GenericPager.Instance, 200));
     }
 
     [Fact]
@@ -83,7 +83,7 @@ public sealed class MonitorRuleTests(ITestOutputHelper output)
     public void Monitor_BadForPagePastEof_StaysQuiet()
     {
         var scenario = new RogueRequestScenario((obj, _) => [new VnodeProtocol.PutPages(9_001, obj, [new PageDescriptor(5, 0, 0xff, 0xff)], 4096, PutFlags.Sync, 0)]);
-        var v = HandMadePagers.FirstViolation(scenario, () => GenericPager.Instance, 20);
+        var v = HandMadePagers.FirstViolation(Explorer, scenario, () => GenericPager.Instance, 20);
         Assert.True(v is null || v.Rule != 24, v?.ToString());
     }
 

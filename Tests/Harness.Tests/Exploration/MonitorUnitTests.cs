@@ -1,20 +1,15 @@
 using ActorPager.Actors.Vm;
 using ActorPager.Actors.Vnode;
+using ActorPager.Harness.Exploration;
 using ActorPager.Messages;
-using ActorPager.Runtime;
-using ActorPager.TestKit.Harness;
+using Akka.Actor;
+using Xunit.Abstractions;
 
-namespace ActorPager.TestKit.Tests.Harness;
+namespace ActorPager.Harness.Tests.Exploration;
 
 /// <summary>The monitor's checks fed hand-made states and requests directly: the rules an honest VM object never breaks.</summary>
-public sealed class MonitorUnitTests : IAsyncLifetime
+public sealed class MonitorUnitTests(ITestOutputHelper output) : Akka.TestKit.Xunit2.TestKit(output: output)
 {
-    private readonly ActorSystem _system = ActorSystem.Create("monitor", new ActorSystemSettings { Dispatcher = DispatcherKind.Deterministic, LogToStandardError = false });
-
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public Task DisposeAsync() => _system.DisposeAsync().AsTask();
-
     private static VmObjectSnapshot Object(params PageSnapshot[] pages) => new(SizeBytes: 3 * 4096, SizePages: 3, Pip: 0, Dead: false, pages, 0, 0, 0, 0, 0);
 
     private static PageSnapshot Page(long pindex, byte valid = 0xff, byte dirty = 0, bool exclusive = false, int shared = 0) =>
@@ -24,7 +19,7 @@ public sealed class MonitorUnitTests : IAsyncLifetime
 
     private VnodeProtocol.GetPages Get(long id, params long[] pindexes)
     {
-        var obj = _system.ActorOf(Props.Create(() => new EchoActor()), $"object-{id}");
+        var obj = CreateTestProbe($"object-{id}").Ref;
         return new VnodeProtocol.GetPages(id, obj, pindexes.Select(p => new PageDescriptor(p, (int)p, 0, 0)).ToArray(), pindexes.Length * 4096, 0, 0);
     }
 
@@ -71,7 +66,7 @@ public sealed class MonitorUnitTests : IAsyncLifetime
     [Fact]
     public void OnGetPagesSent_DisjointRequests_StaysQuiet()
     {
-        var monitor = new PagerMonitor(4096);
+        var monitor = new PagerMonitor(4096, null);
         monitor.OnGetPagesSent(Get(1, 0, 1), Vnode(3 * 4096));
         monitor.OnGetPagesSent(Get(2, 2), Vnode(3 * 4096));
     }
@@ -79,7 +74,7 @@ public sealed class MonitorUnitTests : IAsyncLifetime
     [Fact]
     public void OnGetPagesSent_SecondRequestForBusyPage_BreaksRule3()
     {
-        var monitor = new PagerMonitor(4096);
+        var monitor = new PagerMonitor(4096, null);
         var first = Get(1, 0, 1);
         monitor.OnGetPagesSent(first, Vnode(3 * 4096));
         var second = first with { RequestId = 2, Pages = [new PageDescriptor(1, 1, 0, 0)] };
@@ -89,14 +84,14 @@ public sealed class MonitorUnitTests : IAsyncLifetime
     [Fact]
     public void OnGetPagesSent_ReqPageAtEof_BreaksRule14()
     {
-        var monitor = new PagerMonitor(4096);
+        var monitor = new PagerMonitor(4096, null);
         Assert.Equal(14, RuleOf(() => monitor.OnGetPagesSent(Get(1, 3), Vnode(3 * 4096))));
     }
 
     [Fact]
     public void OnGetPagesSent_ReqPageOnPartialLastPage_StaysQuiet()
     {
-        var monitor = new PagerMonitor(4096);
+        var monitor = new PagerMonitor(4096, null);
         monitor.OnGetPagesSent(Get(1, 2), Vnode((2 * 4096) + 1));
     }
 }

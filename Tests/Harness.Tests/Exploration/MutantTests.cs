@@ -1,9 +1,10 @@
-using ActorPager.TestKit.Harness;
+using ActorPager.Harness.Exploration;
 using Xunit.Abstractions;
 
-namespace ActorPager.TestKit.Tests.Harness;
+namespace ActorPager.Harness.Tests.Exploration;
 
-public sealed class MutantTests(ITestOutputHelper output)
+/// <summary>Every mutant pager is caught, for the rule it was written to break.</summary>
+public sealed class MutantTests(ITestOutputHelper output) : ExplorationTestKit(output)
 {
     public static TheoryData<string> MutantNames() => new(Mutants.All.Select(m => m.Name));
 
@@ -19,7 +20,7 @@ public sealed class MutantTests(ITestOutputHelper output)
     public void Explore_Mutant_IsCaughtWithinSeedBudget(string name)
     {
         var mutant = Mutants.All.Single(m => m.Name == name);
-        var explorer = new Explorer();
+        var explorer = Explorer;
         var seeds = 0;
         Violation? found = null;
         foreach (var scenario in ConformanceScenarios.All)
@@ -33,7 +34,7 @@ public sealed class MutantTests(ITestOutputHelper output)
             }
         }
 
-        output.WriteLine(found?.ToString() ?? "not caught");
+        Output.WriteLine(found?.ToString() ?? "not caught");
         Assert.True(found is not null, $"{name} was not caught in {seeds} runs");
         Assert.Equal(mutant.Rule, found!.Rule);
     }

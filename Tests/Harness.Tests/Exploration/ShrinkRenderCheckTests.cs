@@ -1,22 +1,22 @@
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
 using ActorPager.Actors.Pager;
-using ActorPager.Runtime;
-using ActorPager.TestKit.Harness;
+using ActorPager.Harness.Dispatch;
+using ActorPager.Harness.Exploration;
 using Xunit.Abstractions;
 
-namespace ActorPager.TestKit.Tests.Harness;
+namespace ActorPager.Harness.Tests.Exploration;
 
 /// <summary>The shrinker, the text and HTML renderers, and what <c>actorpager check</c> runs.</summary>
-public sealed partial class ShrinkRenderCheckTests(ITestOutputHelper output)
+public sealed partial class ShrinkRenderCheckTests(ITestOutputHelper output) : ExplorationTestKit(output)
 {
     private static readonly XNamespace _svg = "http://www.w3.org/2000/svg";
     private static readonly Scenario _readWriteSync = ConformanceScenarios.Named("read-write-sync");
 
     private static Mutants.Mutant Mutant(string name) => Mutants.All.Single(m => m.Name == name);
 
-    private static RunResult FindViolation(Scenario scenario, string mutant, int runs = 300) =>
-        new Explorer().Explore(scenario, Mutant(mutant).Create, ExplorationStrategy.Random, runs).Violation
+    private RunResult FindViolation(Scenario scenario, string mutant, int runs = 300) =>
+        Explorer.Explore(scenario, Mutant(mutant).Create, ExplorationStrategy.Random, runs).Violation
         ?? throw new InvalidOperationException($"{mutant} not caught");
 
     private static bool HasFault(Violation v) => v.Trace.Any(d => d.Kind == DeliveryKind.External && d.Recipient.StartsWith("io-fail:", StringComparison.Ordinal));
@@ -35,8 +35,8 @@ public sealed partial class ShrinkRenderCheckTests(ITestOutputHelper output)
     {
         var s = ConformanceScenarios.Named(scenario);
         var failing = FindViolation(s, mutant);
-        var shrunk = new Shrinker(new Explorer()).Shrink(s, Mutant(mutant).Create, failing);
-        output.WriteLine($"{failing.Violation!.Step} -> {shrunk.Violation!.Step} steps");
+        var shrunk = new Shrinker(Explorer).Shrink(s, Mutant(mutant).Create, failing);
+        Output.WriteLine($"{failing.Violation!.Step} -> {shrunk.Violation!.Step} steps");
         Assert.Equal(failing.Violation.Rule, shrunk.Violation.Rule);
         Assert.True(shrunk.Violation.Step <= failing.Violation.Step);
         Assert.True(shrunk.Choices.Count <= failing.Choices.Count);
@@ -46,7 +46,7 @@ public sealed partial class ShrinkRenderCheckTests(ITestOutputHelper output)
     public void Shrink_ShrunkRun_ReplaysToTheSameViolation()
     {
         var failing = FindViolation(_readWriteSync, "short-rtvals");
-        var explorer = new Explorer();
+        var explorer = Explorer;
         var shrunk = new Shrinker(explorer).Shrink(_readWriteSync, Mutant("short-rtvals").Create, failing);
         var replay = explorer.Run(_readWriteSync, Mutant("short-rtvals").Create(), shrunk.Seed, ExplorationStrategy.Random, shrunk.Choices);
         Assert.Equal(shrunk.TraceHash, replay.TraceHash);
@@ -58,7 +58,7 @@ public sealed partial class ShrinkRenderCheckTests(ITestOutputHelper output)
     {
         // unbusy-reqpage breaks rule 15 on any OK getpages; find a run that also injected a store fault.
         var mutant = Mutant("unbusy-reqpage");
-        var explorer = new Explorer();
+        var explorer = Explorer;
         RunResult? failing = null;
         for (var seed = 1; seed <= 400 && failing is null; seed++)
         {
@@ -79,8 +79,8 @@ public sealed partial class ShrinkRenderCheckTests(ITestOutputHelper output)
     public void Shrink_FaultNeededForTheViolation_IsKept()
     {
         // ok-after-failed-write breaks rule 32 only when a write fails.
-        var failing = new Explorer().Explore(new SyncWriteScenario(faultBudget: 1), Mutant("ok-after-failed-write").Create, ExplorationStrategy.Random, 300).Violation!;
-        var shrunk = new Shrinker(new Explorer()).Shrink(new SyncWriteScenario(faultBudget: 1), Mutant("ok-after-failed-write").Create, failing);
+        var failing = Explorer.Explore(new SyncWriteScenario(faultBudget: 1), Mutant("ok-after-failed-write").Create, ExplorationStrategy.Random, 300).Violation!;
+        var shrunk = new Shrinker(Explorer).Shrink(new SyncWriteScenario(faultBudget: 1), Mutant("ok-after-failed-write").Create, failing);
         Assert.Equal(32, shrunk.Violation!.Rule);
         Assert.True(HasFault(shrunk.Violation));
     }
@@ -89,15 +89,15 @@ public sealed partial class ShrinkRenderCheckTests(ITestOutputHelper output)
     public void Shrink_NoAttemptsAllowed_ReturnsTheInput()
     {
         var failing = FindViolation(_readWriteSync, "ok-without-valid-bits");
-        var shrunk = new Shrinker(new Explorer()) { MaxAttempts = 0 }.Shrink(_readWriteSync, Mutant("ok-without-valid-bits").Create, failing);
+        var shrunk = new Shrinker(Explorer) { MaxAttempts = 0 }.Shrink(_readWriteSync, Mutant("ok-without-valid-bits").Create, failing);
         Assert.Same(failing, shrunk);
     }
 
     [Fact]
     public void Shrink_RunWithoutViolation_Throws()
     {
-        var clean = new Explorer().Run(_readWriteSync, GenericPager.Instance, 1, ExplorationStrategy.Random, null);
-        Assert.Throws<ArgumentException>(() => new Shrinker(new Explorer()).Shrink(_readWriteSync, () => GenericPager.Instance, clean));
+        var clean = Explorer.Run(_readWriteSync, GenericPager.Instance, 1, ExplorationStrategy.Random, null);
+        Assert.Throws<ArgumentException>(() => new Shrinker(Explorer).Shrink(_readWriteSync, () => GenericPager.Instance, clean));
     }
 
     [Fact]
@@ -203,14 +203,14 @@ public sealed partial class ShrinkRenderCheckTests(ITestOutputHelper output)
     public void Run_DocumentedSamplePagerLoadedByPath_ReturnsZero()
     {
         var factory = ConformanceCheck.LoadPager(typeof(QuotaPager).Assembly.Location + ":" + typeof(QuotaPager).FullName);
-        Assert.Equal(0, ConformanceCheck.Run(factory, 50, ExplorationStrategy.Random, Path.Combine(Path.GetTempPath(), "unused"), new StringWriter()));
+        Assert.Equal(0, ConformanceCheck.Run(factory, 50, ExplorationStrategy.Random, Path.Combine(Path.GetTempPath(), "unused"), new StringWriter(), Explorer));
     }
 
     [Fact]
     public void Run_GenericPager_ReturnsZeroAndOneLinePerScenario()
     {
         var text = new StringWriter();
-        var code = ConformanceCheck.Run(() => GenericPager.Instance, 20, ExplorationStrategy.Random, Path.Combine(Path.GetTempPath(), "unused"), text);
+        var code = ConformanceCheck.Run(() => GenericPager.Instance, 20, ExplorationStrategy.Random, Path.Combine(Path.GetTempPath(), "unused"), text, Explorer);
         Assert.Equal(0, code);
         var lines = text.ToString().Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(ConformanceScenarios.All.Count, lines.Length);
@@ -224,8 +224,8 @@ public sealed partial class ShrinkRenderCheckTests(ITestOutputHelper output)
         try
         {
             var text = new StringWriter();
-            var code = ConformanceCheck.Run(() => new SampleBrokenPager(), 200, ExplorationStrategy.Random, dir, text);
-            output.WriteLine(text.ToString());
+            var code = ConformanceCheck.Run(() => new SampleBrokenPager(), 200, ExplorationStrategy.Random, dir, text, Explorer);
+            Output.WriteLine(text.ToString());
             Assert.Equal(1, code);
             var report = text.ToString();
             Assert.Contains("VIOLATION", report, StringComparison.Ordinal);
@@ -253,7 +253,7 @@ public sealed partial class ShrinkRenderCheckTests(ITestOutputHelper output)
         try
         {
             var text = new StringWriter();
-            Assert.Equal(1, ConformanceCheck.Run(() => new SampleBrokenPager(), 300, ExplorationStrategy.Exhaustive, dir, text));
+            Assert.Equal(1, ConformanceCheck.Run(() => new SampleBrokenPager(), 300, ExplorationStrategy.Exhaustive, dir, text, Explorer));
             Assert.Contains("reproduced exactly", text.ToString(), StringComparison.Ordinal);
         }
         finally
@@ -275,7 +275,7 @@ public sealed partial class ShrinkRenderCheckTests(ITestOutputHelper output)
     [Fact]
     public void MutantCheck_Run_OneMatchingLinePerMutantEachCaughtForItsRule()
     {
-        var outcomes = MutantCheck.Run(seedsPerScenario: 300).ToList();
+        var outcomes = MutantCheck.Run(seedsPerScenario: 300, explorer: Explorer).ToList();
         Assert.Equal(Mutants.All.Select(m => m.Name), outcomes.Select(o => o.Name));
         foreach (var o in outcomes)
         {

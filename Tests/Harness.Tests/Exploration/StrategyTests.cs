@@ -1,9 +1,12 @@
-using ActorPager.Runtime;
+using ActorPager.Harness.Dispatch;
+using ActorPager.TestKit;
+using Akka.Actor;
+using Xunit.Abstractions;
 
-namespace ActorPager.TestKit.Tests.Harness;
+namespace ActorPager.Harness.Tests.Exploration;
 
 /// <summary>The schedule strategies on their own, and the deterministic dispatcher's handling of their choices.</summary>
-public sealed class StrategyTests
+public sealed class StrategyTests(ITestOutputHelper output) : DeterministicTestKit(output)
 {
     private static ScheduleCandidate[] Candidates(params string[] ids) => ids.Select(id => new ScheduleCandidate(id, CandidateKind.Actor)).ToArray();
 
@@ -107,63 +110,43 @@ public sealed class StrategyTests
     [Fact]
     public void Step_StrategyChoosesOutOfRange_ThrowsNamingTheStrategy()
     {
-        var (system, _) = Ring.Create(1, _ => new FixedStrategy(99));
-        var ex = Assert.Throws<InvalidOperationException>(() => system.Deterministic!.Step(advanceTime: false));
-        Assert.Contains("fixed", ex.Message, StringComparison.Ordinal);
+        BeginRun(1, new FixedStrategy(99));
+        var ex = Assert.Throws<InvalidOperationException>(() => Spawn(Props.Create(() => new RingActor(new int[1])), "r0"));
+        Assert.Contains("strategy fixed chose candidate 99 of 1", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void Replay_RecordedPlainActorTrace_ReproducesTheSameHash()
+    public void Replay_TraceNamesAnotherRecipient_ThrowsDivergedNamingIt()
     {
-        var (original, _) = Ring.Create(5, seed => new RandomStrategy(seed));
-        original.Deterministic!.RunUntilIdle();
-        var trace = original.Deterministic.Trace;
+        var trace = RingTrace(new RandomStrategy(5)).ToList();
+        trace[^3] = trace[^3] with { Recipient = "/user/run/nobody" };
 
-        var replay = new ReplayStrategy(trace.Deliveries);
-        var (again, _) = Ring.Create(5, _ => replay);
-        again.Deterministic!.RunUntilIdle();
-
-        Assert.Equal(trace.Hash, again.Deterministic.Trace.Hash);
-        Assert.Equal(trace.Count, replay.Position);
+        var ex = Assert.Throws<ReplayDivergedException>(() => RingTrace(new ReplayStrategy(trace)));
+        Assert.Contains("/user/run/nobody", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void Replay_TraceNamesAnotherRecipient_ThrowsDiverged()
+    public void Replay_TraceTooShort_ThrowsDivergedSayingHowLong()
     {
-        var (original, _) = Ring.Create(5, seed => new RandomStrategy(seed));
-        original.Deterministic!.RunUntilIdle();
-        var altered = original.Deterministic.Trace.Deliveries.ToList();
-        altered[3] = altered[3] with { Recipient = "actorpager://ring/user/nobody" };
+        var cut = RingTrace(new RandomStrategy(5)).Take(5).ToList();
 
-        var (again, _) = Ring.Create(5, _ => new ReplayStrategy(altered));
-        var ex = Assert.Throws<ReplayDivergedException>(() => again.Deterministic!.RunUntilIdle());
-        Assert.Contains("nobody", ex.Message, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void Replay_TraceTooShort_ThrowsDiverged()
-    {
-        var (original, _) = Ring.Create(5, seed => new RandomStrategy(seed));
-        original.Deterministic!.RunUntilIdle();
-        var cut = original.Deterministic.Trace.Deliveries.Take(5).ToList();
-
-        var (again, _) = Ring.Create(5, _ => new ReplayStrategy(cut));
-        var ex = Assert.Throws<ReplayDivergedException>(() => again.Deterministic!.RunUntilIdle());
+        var ex = Assert.Throws<ReplayDivergedException>(() => RingTrace(new ReplayStrategy(cut)));
         Assert.Contains("5 choices", ex.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void RunUntilIdle_SameSeedTwice_SameTraceHash_OtherSeedsDiffer()
+    /// <summary>Three ring actors pass a countdown of 5 under <paramref name="strategy"/>; the trace of the run.</summary>
+    private IReadOnlyList<Delivery> RingTrace(IScheduleStrategy strategy)
     {
-        ulong Hash(long seed)
+        BeginRun(1, strategy);
+        var actors = Enumerable.Range(0, 3).Select(i => Spawn(Props.Create(() => new RingActor(new int[1])), $"r{i}")).ToArray();
+        for (var i = 0; i < 3; i++)
         {
-            var (system, _) = Ring.Create(6, s => new RandomStrategy(s), seed);
-            system.Deterministic!.RunUntilIdle();
-            return system.Deterministic.Trace.Hash;
+            actors[i].Tell(actors[(i + 1) % 3]);
         }
 
-        Assert.Equal(Hash(3), Hash(3));
-        Assert.True(Enumerable.Range(1, 20).Select(s => Hash(s)).Distinct().Count() > 10);
+        actors[0].Tell(5);
+        Settle();
+        return [.. Dispatcher.Trace.Deliveries];
     }
 
     private sealed class FixedStrategy(int choice) : IScheduleStrategy
@@ -174,48 +157,8 @@ public sealed class StrategyTests
     }
 }
 
-/// <summary>Three plain actors in a ring, each passing a countdown to the next: the harness's smallest workload.</summary>
-internal static class Ring
-{
-    public static (ActorSystem System, IActorRef[] Actors) Create(int hops, Func<long, IScheduleStrategy> strategy, long seed = 1)
-    {
-        var system = ActorSystem.Create("ring", new ActorSystemSettings
-        {
-            Dispatcher = DispatcherKind.Deterministic,
-            Seed = seed,
-            StrategyFactory = strategy,
-            LogToStandardError = false,
-        });
-        var actors = Enumerable.Range(0, 3).Select(i => system.ActorOf(Props.Create(() => new RingActor()), $"r{i}")).ToArray();
-        for (var i = 0; i < 3; i++)
-        {
-            actors[i].Tell(actors[(i + 1) % 3]);
-            actors[i].Tell(hops);
-        }
-
-        return (system, actors);
-    }
-
-    private sealed class RingActor : ReceiveActor
-    {
-        private IActorRef? _next;
-
-        public RingActor()
-        {
-            Receive<IActorRef>(next => _next = next);
-            Receive<int>(n =>
-            {
-                if (n > 0)
-                {
-                    _next!.Tell(n - 1, Self);
-                }
-            });
-        }
-    }
-}
-
 /// <summary>How a delivery reads in a trace.</summary>
-public sealed class DeliveryTextTests
+public sealed class DeliveryTextTests(ITestOutputHelper output) : Akka.TestKit.Xunit2.TestKit(output: output)
 {
     [Fact]
     public void ToString_ExternalEventDescribedOnce_PrintsTheDescriptionOnce()

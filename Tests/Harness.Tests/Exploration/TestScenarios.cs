@@ -1,9 +1,8 @@
 using ActorPager.Actors;
-using ActorPager.Messages;
-using ActorPager.Runtime;
-using ActorPager.TestKit.Harness;
+using ActorPager.Harness.Exploration;
+using Akka.Actor;
 
-namespace ActorPager.TestKit.Tests.Harness;
+namespace ActorPager.Harness.Tests.Exploration;
 
 /// <summary>Small scenarios for the harness's own tests.</summary>
 internal static class TestScenarios

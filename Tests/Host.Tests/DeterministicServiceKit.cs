@@ -25,7 +25,7 @@ public abstract class DeterministicServiceKit(ITestOutputHelper output) : Determ
     protected PagerSystem Pager { get; private set; } = null!;
 
     /// <summary>A page service over a pager on the run, on a simulated store that completes I/O at once until a test says otherwise.</summary>
-    protected (PageService Service, SimulatedStore Store) StartService(ArrayPool<byte>? buffers = null)
+    private protected (PageService Service, SimulatedStore Store) StartService(ArrayPool<byte>? buffers = null)
     {
         var store = new SimulatedStore(autoComplete: true);
         Pager = PagerSystem.Start(Sys, new PagerOptions { PhysicalMemory = 64 * PageSize, DirtyAge = TimeSpan.FromHours(1) }, new PagerPlacement { Home = Deterministic.Home, Ask = Deterministic.Ask });
@@ -39,7 +39,7 @@ public abstract class DeterministicServiceKit(ITestOutputHelper output) : Determ
     /// service, reading its page in when <paramref name="resident"/>, with I/O completing at once;
     /// from then on the store holds every I/O until the test completes it.
     /// </summary>
-    protected PagerFile Open(PageService service, SimulatedStore store, string path, byte fill, bool resident = false)
+    private protected PagerFile Open(PageService service, SimulatedStore store, string path, byte fill, bool resident = false)
     {
         store.AutoComplete = true;
         Assert.True(store.WriteAsync(path, 0, Bytes(PageSize, fill), WriteDurability.Durable).AsTask().IsCompletedSuccessfully);
@@ -77,7 +77,7 @@ public abstract class DeterministicServiceKit(ITestOutputHelper output) : Determ
     }
 
     /// <summary>Runs a request through the service's handler to its end (virtual time included).</summary>
-    protected (DefaultHttpContext Context, HttpResponse Response) Send(PageService service, string method, string path, string query, byte[]? body = null)
+    private protected (DefaultHttpContext Context, HttpResponse Response) Send(PageService service, string method, string path, string query, byte[]? body = null)
     {
         var (context, task) = Start(service, method, path, query, body);
         RunUntil(() => task.IsCompleted, $"{method} {path}{query}", Patience);
@@ -85,7 +85,7 @@ public abstract class DeterministicServiceKit(ITestOutputHelper output) : Determ
         return (context, context.Response);
     }
 
-    protected static (DefaultHttpContext Context, Task Task) Start(PageService service, string method, string path, string query, byte[]? body = null)
+    private protected static (DefaultHttpContext Context, Task Task) Start(PageService service, string method, string path, string query, byte[]? body = null)
     {
         var context = new DefaultHttpContext();
         context.Request.Method = method;

@@ -385,7 +385,8 @@ public sealed class DeterministicDispatcher : MessageDispatcher
         inRun = true;
         switch (sender)
         {
-            case null or Nobody:
+            case null or Nobody or DeadLetterActorRef:
+                // Akka puts dead letters in an envelope told with no sender.
                 return null;
             case ActorRefWithCell { Underlying: ActorCell cell } when cell.Dispatcher == this && _slots.TryGetValue(cell, out var slot):
                 return slot.Path;

@@ -62,7 +62,7 @@ public sealed partial class Explorer : IDisposable
     /// <summary>
     /// The run length, in steps, over which PCT spreads its change points. It must be near a
     /// run's real length: change points past the end of a run never fire, and PCT then degrades
-    /// to fixed priorities. The conformance scenarios take 60-160 steps.
+    /// to fixed priorities. The conformance scenarios take about 60-110 steps on average.
     /// </summary>
     public int PctRunLength { get; init; } = 100;
 

@@ -10,7 +10,8 @@ namespace ActorPager.Harness.Dispatch;
 internal sealed class AskReplies(DeterministicSystem owner) : IExternalEventSource
 {
     private readonly Lock _lock = new();
-    private readonly List<(Promise Promise, object Message)> _pending = [];
+    /// <summary>Replies held, oldest first, each with its description (made once: the dispatcher asks at every step).</summary>
+    private readonly List<(Promise Promise, object Message, string Description)> _pending = [];
     private int _asks;
 
     public int PendingCount
@@ -28,8 +29,7 @@ internal sealed class AskReplies(DeterministicSystem owner) : IExternalEventSour
     {
         lock (_lock)
         {
-            var (promise, message) = _pending[index];
-            return $"reply {promise.Number} {message.GetType().Name}";
+            return _pending[index].Description;
         }
     }
 
@@ -39,7 +39,7 @@ internal sealed class AskReplies(DeterministicSystem owner) : IExternalEventSour
         object message;
         lock (_lock)
         {
-            (promise, message) = _pending[index];
+            (promise, message, _) = _pending[index];
             _pending.RemoveAt(index);
         }
 
@@ -76,7 +76,7 @@ internal sealed class AskReplies(DeterministicSystem owner) : IExternalEventSour
     {
         lock (_lock)
         {
-            _pending.Add((promise, message));
+            _pending.Add((promise, message, $"reply {promise.Number} {message.GetType().Name}"));
         }
     }
 
@@ -98,7 +98,7 @@ internal sealed class AskReplies(DeterministicSystem owner) : IExternalEventSour
         public override ActorPath Path { get; } = provider.TempContainer.Path / ("ask-" + number.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
         /// <summary>The path as the trace names a sender: without the address.</summary>
-        public string PathText => Path.ToStringWithoutAddress();
+        public string PathText => field ??= Path.ToStringWithoutAddress();
 
         public override IActorRefProvider Provider { get; } = provider;
 

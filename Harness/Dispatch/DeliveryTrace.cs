@@ -24,7 +24,7 @@ public enum DeliveryKind
 /// <param name="Recipient">The recipient's path (or the external event's id; for a timer, the virtual time).</param>
 /// <param name="Sender">The sender's path, if any.</param>
 /// <param name="Message">The message's type name (or the system message's name, or the event's description).</param>
-public sealed record Delivery(long Step, DeliveryKind Kind, string Recipient, string? Sender, string Message)
+public readonly record struct Delivery(long Step, DeliveryKind Kind, string Recipient, string? Sender, string Message)
 {
     /// <inheritdoc />
     public override string ToString() =>
@@ -46,7 +46,7 @@ public sealed class DeliveryTrace
     private const ulong FnvPrime = 1099511628211UL;
 
     private readonly List<Delivery> _deliveries = [];
-    private readonly int _limit;
+    private int _limit;
     private ulong _hash = FnvOffset;
 
     /// <summary>Creates an empty trace that keeps at most <paramref name="limit"/> deliveries (the hash covers all).</summary>
@@ -64,7 +64,16 @@ public sealed class DeliveryTrace
     /// </summary>
     public ulong Hash => _hash;
 
-    internal void Add(Delivery delivery, bool senderInRun = true)
+    /// <summary>Empties the trace for the next run, keeping its storage.</summary>
+    internal void Clear(int limit)
+    {
+        _deliveries.Clear();
+        _limit = limit;
+        _hash = FnvOffset;
+        Count = 0;
+    }
+
+    internal void Add(in Delivery delivery, bool senderInRun = true)
     {
         Count++;
         Mix((byte)delivery.Kind);

@@ -40,8 +40,8 @@ public sealed class DeterministicDispatcher : MessageDispatcher
     private readonly List<ScheduleCandidate> _candidates = [];
     private readonly List<IRunnable> _tasks = [];
     private readonly VirtualTimeScheduler _clock;
+    private readonly DeliveryTrace _trace;
     private IScheduleStrategy _strategy;
-    private DeliveryTrace _trace;
 
     /// <summary>The slot whose held message is being handed to its mailbox right now; its mailbox's registration is ours, not Akka's.</summary>
     private Slot? _releasing;
@@ -61,7 +61,7 @@ public sealed class DeterministicDispatcher : MessageDispatcher
         Throughput = 1;
         ThroughputDeadlineTime = 1;
         _strategy = new RandomStrategy(0);
-        _trace = new DeliveryTrace(TraceLimit);
+        _trace = new DeliveryTrace();
 
         // A dispatcher whose last actor detaches schedules its own shutdown on the (virtual)
         // scheduler; that timer would show up in the next run. One inhabitant that never leaves
@@ -77,7 +77,7 @@ public sealed class DeterministicDispatcher : MessageDispatcher
         }
     }
 
-    /// <summary>How many deliveries a trace keeps (its hash covers all of them).</summary>
+    /// <summary>How many deliveries a trace keeps (its hash covers all of them); applies from the next <see cref="Reset"/>.</summary>
     public int TraceLimit { get; set; } = 1_000_000;
 
     /// <summary>The seed of this run.</summary>
@@ -86,7 +86,7 @@ public sealed class DeterministicDispatcher : MessageDispatcher
     /// <summary>The strategy choosing each step.</summary>
     public IScheduleStrategy Strategy => _strategy;
 
-    /// <summary>Every delivery of this run so far.</summary>
+    /// <summary>Every delivery of this run so far. The next run (<see cref="Reset"/>) starts it again: copy what must outlive the run.</summary>
     public DeliveryTrace Trace => _trace;
 
     /// <summary>Steps taken in this run.</summary>
@@ -146,7 +146,7 @@ public sealed class DeterministicDispatcher : MessageDispatcher
         {
             Seed = seed;
             _strategy = strategy;
-            _trace = new DeliveryTrace(TraceLimit);
+            _trace.Clear(TraceLimit);
             StepCount = 0;
             _sources.Clear();
         }
@@ -306,6 +306,8 @@ public sealed class DeterministicDispatcher : MessageDispatcher
         var cell = slot.Cell;
         DeliveryKind kind;
         object message;
+        SystemMessage? system = null;
+        Envelope envelope = default;
         string? sender = null;
         var senderInRun = true;
         lock (_lock)
@@ -319,29 +321,40 @@ public sealed class DeterministicDispatcher : MessageDispatcher
                 message = slot.CreatePending ? CreateMarker.Instance : PeekMailbox(cell) ?? MailboxMarker.Instance;
                 slot.CreatePending = false;
             }
-            else if (slot.System.TryDequeue(out var system))
+            else if (slot.System.TryDequeue(out system))
             {
                 kind = DeliveryKind.System;
                 message = system;
             }
             else
             {
-                var envelope = slot.User.Dequeue();
+                envelope = slot.User.Dequeue();
                 kind = DeliveryKind.User;
-                message = envelope;
+                message = Unwrap(envelope.Message);
+                sender = SenderOfLocked(envelope.Sender, out senderInRun);
             }
         }
 
-        switch (message)
+        // Hand the message to the real mailbox. Akka registers the mailbox for execution, which
+        // lands in ExecuteTask: _releasing tells it that this registration is the step's own.
+        if (system is not null || envelope.Message is not null)
         {
-            case SystemMessage system:
-                Release(slot, () => base.SystemDispatch(cell, system));
-                break;
-            case Envelope envelope:
-                sender = SenderOf(envelope.Sender, out senderInRun);
-                Release(slot, () => base.Dispatch(cell, envelope));
-                message = Unwrap(envelope.Message);
-                break;
+            _releasing = slot;
+            try
+            {
+                if (system is not null)
+                {
+                    base.SystemDispatch(cell, system);
+                }
+                else
+                {
+                    base.Dispatch(cell, envelope);
+                }
+            }
+            finally
+            {
+                _releasing = null;
+            }
         }
 
         cell.Mailbox?.Run();
@@ -365,43 +378,24 @@ public sealed class DeterministicDispatcher : MessageDispatcher
     /// actor on this dispatcher or a harness ask's reply address. Any other sender (a test kit's
     /// test actor or probe, whose names Akka.TestKit numbers across the whole process) is named in
     /// the trace but left out of its hash, so a seed's hash does not depend on what ran before.
+    /// Called under the lock; the paths of the run's actors are the slots' own strings.
     /// </summary>
-    private string? SenderOf(IActorRef? sender, out bool inRun)
+    private string? SenderOfLocked(IActorRef? sender, out bool inRun)
     {
         inRun = true;
         switch (sender)
         {
-            case null or Nobody:
+            case null or Nobody or DeadLetterActorRef:
+                // Akka puts dead letters in an envelope told with no sender.
                 return null;
-            case ActorRefWithCell { Underlying: ActorCell cell } when cell.Dispatcher == this:
-                lock (_lock)
-                {
-                    if (_slots.TryGetValue(cell, out var slot))
-                    {
-                        return slot.Path;
-                    }
-                }
-
-                break;
+            case ActorRefWithCell { Underlying: ActorCell cell } when cell.Dispatcher == this && _slots.TryGetValue(cell, out var slot):
+                return slot.Path;
             case AskReplies.Promise promise:
                 return promise.PathText;
         }
 
         inRun = false;
         return sender.Path.ToStringWithoutAddress();
-    }
-
-    private void Release(Slot slot, Action dispatch)
-    {
-        _releasing = slot;
-        try
-        {
-            dispatch();
-        }
-        finally
-        {
-            _releasing = null;
-        }
     }
 
     private static string Describe(object message) => message switch

@@ -28,7 +28,7 @@ public sealed partial class Explorer : IDisposable
     private readonly ActorInstances _instances;
     private DeterministicSystem? _system;
 
-    /// <summary>An explorer with an actor system of its own, made on the first run and terminated by <see cref="Dispose"/>.</summary>
+    /// <summary>An explorer with an actor system of its own, made now and terminated by <see cref="Dispose"/>.</summary>
     public Explorer()
         : this(null)
     {
@@ -62,7 +62,7 @@ public sealed partial class Explorer : IDisposable
     /// <summary>
     /// The run length, in steps, over which PCT spreads its change points. It must be near a
     /// run's real length: change points past the end of a run never fire, and PCT then degrades
-    /// to fixed priorities. The conformance scenarios take 60-160 steps.
+    /// to fixed priorities. The conformance scenarios take about 60-110 steps on average.
     /// </summary>
     public int PctRunLength { get; init; } = 100;
 
@@ -126,29 +126,33 @@ public sealed partial class Explorer : IDisposable
 
         try
         {
-            // Starting the pager makes its actors, and the scenario's first awaits run inline:
-            // both step the dispatcher, so a monitor can already object.
-            var pagerSystem = PagerSystem.Start(system.System, scenario.Options, new PagerPlacement { Home = system.Home, Ask = system.Ask });
-            pagerSystem.Mount("m", store, pager);
-            var workload = StartWorkload(scenario, new ScenarioContext(system, pagerSystem, store));
-            violation = Drive(dispatcher, monitor, workload, Make);
-        }
-        catch (RuleViolatedException broken)
-        {
-            violation = Make(broken.Rule, broken.Description);
+            try
+            {
+                // Starting the pager makes its actors, and the scenario's first awaits run inline:
+                // both step the dispatcher, so a monitor can already object.
+                var pagerSystem = PagerSystem.Start(system.System, scenario.Options, new PagerPlacement { Home = system.Home, Ask = system.Ask });
+                pagerSystem.Mount("m", store, pager);
+                var workload = StartWorkload(scenario, new ScenarioContext(system, pagerSystem, store));
+                violation = Drive(dispatcher, monitor, workload, Make);
+            }
+            catch (RuleViolatedException broken)
+            {
+                violation = Make(broken.Rule, broken.Description);
+            }
+
+            return new RunResult(seed, dispatcher.StepCount, dispatcher.Trace.Hash, violation, recorder.Choices, recorder.Counts);
         }
         finally
         {
+            // Also after an exception (a scenario that throws, a replay that diverges): the
+            // next run on this system needs the names and an empty tree.
             _errors.End();
             dispatcher.MessageDelivered -= monitor.OnDelivered;
+            system.EndRun();
         }
-
-        var result = new RunResult(seed, dispatcher.StepCount, dispatcher.Trace.Hash, violation, recorder.Choices, recorder.Counts);
-        system.EndRun();
-        return result;
     }
 
-    /// <summary>Steps the run until the workload is done, a rule breaks, or nothing can progress.</summary>
+    /// <summary>Steps the run until the workload is done and the system drained, a rule breaks, or nothing can progress.</summary>
     private Violation? Drive(DeterministicDispatcher dispatcher, PagerMonitor monitor, Task[] workload, Func<int, string, Violation> make)
     {
         while (true)
@@ -158,28 +162,23 @@ public sealed partial class Explorer : IDisposable
                 return make(ErrorListener.RuleOf(error), "an actor failed: " + ErrorListener.Describe(error));
             }
 
-            if (AllCompleted(workload))
-            {
-                dispatcher.RunUntilIdle(MaxSteps);
-                if (_errors.First is { } late)
-                {
-                    return make(ErrorListener.RuleOf(late), "an actor failed: " + ErrorListener.Describe(late));
-                }
-
-                monitor.CheckQuiescent();
-                foreach (var task in workload)
-                {
-                    if (task.IsFaulted && task.Exception!.InnerException is not PagerException)
-                    {
-                        return make(0, "a client operation failed: " + task.Exception.InnerException!.Message);
-                    }
-                }
-
-                return null;
-            }
-
+            var done = AllCompleted(workload);
             if (dispatcher.IsIdle)
             {
+                if (done)
+                {
+                    monitor.CheckQuiescent();
+                    foreach (var task in workload)
+                    {
+                        if (task.IsFaulted && task.Exception!.InnerException is not PagerException)
+                        {
+                            return make(0, "a client operation failed: " + task.Exception.InnerException!.Message);
+                        }
+                    }
+
+                    return null;
+                }
+
                 if (dispatcher.Clock.NextDeadline is { } due && due - dispatcher.Clock.Elapsed <= TimerHorizon)
                 {
                     // Timers (receive timeouts, retries) fire when nothing else can run, as on
@@ -193,6 +192,7 @@ public sealed partial class Explorer : IDisposable
                 return make(7, "no progress: clients wait and nothing can run. " + WaitFor(monitor));
             }
 
+            // Clients waiting or not, whatever can run runs: the system drains before the end checks.
             dispatcher.Step(advanceTime: false);
             if (dispatcher.StepCount > MaxSteps)
             {

@@ -19,20 +19,20 @@ public static class Mutants
     /// <summary>Every mutant.</summary>
     public static IReadOnlyList<Mutant> All { get; } =
     [
-        new("forget-unbusy-neighbour", 15, () => new Rewriting("forget-unbusy-neighbour", getReply: (req, reply) =>
+        new("forget-unbusy-neighbour", 15, () => new RewritingPager("forget-unbusy-neighbour", getReply: (req, reply) =>
         {
             // Drops the unbusy of the first page that is not reqpage.
             var victim = req.Pages.Select(p => p.PIndex).FirstOrDefault(p => p != req.Pages[req.ReqPage].PIndex, -1);
             var dropped = false;
             return reply with { Ops = reply.Ops.Where(op => dropped || !(op.Kind == PageOpKind.Unbusy && op.PIndex == victim && (dropped = true))).ToArray() };
         })),
-        new("unbusy-reqpage", 15, () => new Rewriting("unbusy-reqpage", getReply: (req, reply) =>
+        new("unbusy-reqpage", 15, () => new RewritingPager("unbusy-reqpage", getReply: (req, reply) =>
             reply.Status == PagerStatus.Ok ? reply with { Ops = [.. reply.Ops, new PageOp(req.Pages[req.ReqPage].PIndex, PageOpKind.Unbusy)] } : reply)),
-        new("ok-without-valid-bits", 17, () => new Rewriting("ok-without-valid-bits", getReply: (req, reply) =>
+        new("ok-without-valid-bits", 17, () => new RewritingPager("ok-without-valid-bits", getReply: (req, reply) =>
             reply with { Ops = reply.Ops.Where(op => !(op.PIndex == req.Pages[req.ReqPage].PIndex && op.Kind is PageOpKind.SetValid or PageOpKind.SetValidClean)).ToArray() })),
-        new("never-complete-pend", 33, () => new Rewriting("never-complete-pend", completion: _ => null)),
-        new("pend-without-pip-release", 35, () => new Rewriting("pend-without-pip-release", completion: c => c with { PipRelease = 0 })),
-        new("undirty-after-error", 29, () => new Rewriting("undirty-after-error", completion: c => c with
+        new("never-complete-pend", 33, () => new RewritingPager("never-complete-pend", completion: (_, _, _) => null)),
+        new("pend-without-pip-release", 35, () => new RewritingPager("pend-without-pip-release", completion: (_, _, c) => c with { PipRelease = 0 })),
+        new("undirty-after-error", 29, () => new RewritingPager("undirty-after-error", completion: (_, _, c) => c with
         {
             Ops = c.Ops.Select(op => op.Kind switch
             {
@@ -41,11 +41,11 @@ public static class Mutants
                 _ => op,
             }).ToArray(),
         })),
-        new("valid-past-eof", 19, () => new Rewriting("valid-past-eof", getReply: (_, reply) => reply with
+        new("valid-past-eof", 19, () => new RewritingPager("valid-past-eof", getReply: (_, reply) => reply with
         {
             Ops = reply.Ops.Select(op => op.Kind == PageOpKind.SetValidClean ? op with { Mask = 0xff } : op).ToArray(),
         })),
-        new("free-twice", 15, () => new Rewriting("free-twice", getReply: (req, reply) =>
+        new("free-twice", 15, () => new RewritingPager("free-twice", getReply: (req, reply) =>
         {
             var freed = reply.Ops.FirstOrDefault(op => op.Kind == PageOpKind.Free);
             if (freed.Kind == PageOpKind.Free)
@@ -59,49 +59,18 @@ public static class Mutants
         })),
         new("completion-before-write", 34, () => new EarlyCompletion()),
         new("hold-vnode-across-async-put", 7, () => new HoldAcrossAsync()),
-        new("pend-with-sync-flag", 28, () => new Rewriting("pend-with-sync-flag", putReply: (req, reply) =>
+        new("pend-with-sync-flag", 28, () => new RewritingPager("pend-with-sync-flag", putReply: (req, reply) =>
             (req.Flags & PutFlags.Sync) != 0 && reply.Rtvals.Length > 0 && reply.Rtvals[0] == PagerStatus.Ok
                 ? reply with { Rtvals = reply.Rtvals.Select((r, i) => i == 0 ? PagerStatus.Pend : r).ToArray() }
                 : reply)),
-        new("short-rtvals", 23, () => new Rewriting("short-rtvals", putReply: (_, reply) =>
+        new("short-rtvals", 23, () => new RewritingPager("short-rtvals", putReply: (_, reply) =>
             reply.Rtvals.Length > 1 ? reply with { Rtvals = reply.Rtvals[..^1] } : reply with { Rtvals = [] })),
-        new("ok-after-failed-write", 32, () => new Rewriting("ok-after-failed-write", putReply: (req, reply) => reply with
+        new("ok-after-failed-write", 32, () => new RewritingPager("ok-after-failed-write", putReply: (req, reply) => reply with
         {
             Rtvals = reply.Rtvals.Select(r => r == PagerStatus.Error ? PagerStatus.Ok : r).ToArray(),
             Ops = [.. reply.Ops, .. reply.Rtvals.Select((r, i) => (r, i)).Where(x => x.r == PagerStatus.Error).Select(x => new PageOp(req.Pages[x.i].PIndex, PageOpKind.Undirty))],
         })),
     ];
-
-    /// <summary>The generic pager with its messages to the object rewritten.</summary>
-    private sealed class Rewriting(
-        string name,
-        Func<VnodeProtocol.GetPages, VnodeProtocol.GetPagesReply, VnodeProtocol.GetPagesReply>? getReply = null,
-        Func<VnodeProtocol.PutPages, VnodeProtocol.PutPagesReply, VnodeProtocol.PutPagesReply>? putReply = null,
-        Func<VmObjectProtocol.WriteCompleted, VmObjectProtocol.WriteCompleted?>? completion = null) : IPager
-    {
-        public string Name => name;
-
-        public void GetPages(VnodeProtocol.GetPages request, PagerCall call)
-        {
-            if (getReply is not null)
-            {
-                call.ReplyFilter = m => m is VnodeProtocol.GetPagesReply r ? getReply(request, r) : m;
-            }
-
-            GenericPager.Instance.GetPages(request, call);
-        }
-
-        public void PutPages(VnodeProtocol.PutPages request, PagerCall call)
-        {
-            call.ReplyFilter = m => m switch
-            {
-                VnodeProtocol.PutPagesReply r when putReply is not null => putReply(request, r),
-                VmObjectProtocol.WriteCompleted c when completion is not null => completion(c),
-                _ => m,
-            };
-            GenericPager.Instance.PutPages(request, call);
-        }
-    }
 
     /// <summary>Sends the completion of an async write as soon as it answers Pend, before the write lands.</summary>
     private sealed class EarlyCompletion : IPager

@@ -80,6 +80,22 @@ public sealed class DispatcherTests(ITestOutputHelper output) : DeterministicTes
     }
 
     [Fact]
+    public void Trace_TellWithNoSender_NamesNoSender()
+    {
+        Deterministic.BeginRun(1, new RandomStrategy(1));
+        var seen = new List<object>();
+        var target = Deterministic.Home.ActorOf(Props.Create(() => new RecordingActor(seen)), "target");
+
+        // Akka gives such an envelope the dead-letter ref as its sender; the trace shows none.
+        target.Tell("anonymous", ActorRefs.NoSender);
+        D.RunUntilIdle();
+
+        var delivery = Assert.Single(D.Trace.Deliveries, d => d.Message == "String");
+        Assert.Null(delivery.Sender);
+        Assert.EndsWith(" user    - -> /user/run/target: String", delivery.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Pct_SameSeedSameTrace_DifferentSeedsDiffer()
     {
         var a = Ring(11, new PctStrategy(11, 3, 60));

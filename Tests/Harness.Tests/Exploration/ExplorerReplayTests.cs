@@ -216,6 +216,49 @@ public sealed class ExplorerReplayTests(ITestOutputHelper output) : ExplorationT
     }
 
     [Fact]
+    public void Run_ActorBusyForeverAfterTheClientsFinished_ReportsLivelock()
+    {
+        var run = NewExplorer(maxSteps: 1_000).Run(new BusyAfterClientsScenario(), GenericPager.Instance, 1, ExplorationStrategy.Random, null);
+        Assert.Equal(7, run.Violation?.Rule);
+        Assert.Contains("did not finish within 1000 steps", run.Violation!.Description, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Run_ScenarioThrowsInStart_ThrowsAndTheNextRunOnTheSystemWorks()
+    {
+        Assert.Throws<InvalidOperationException>(() => Explorer.Run(new ThrowingScenario(), GenericPager.Instance, 1, ExplorationStrategy.Random, null));
+
+        var next = Explorer.Run(_readWriteSync, GenericPager.Instance, 1, ExplorationStrategy.Random, null);
+        Assert.True(next.Violation is null, next.Violation?.ToString());
+    }
+
+    /// <summary>No client; an actor of the scenario's own tells itself a message forever.</summary>
+    private sealed class BusyAfterClientsScenario : Scenario
+    {
+        public override string Name => "busy-after-clients";
+
+        public override IReadOnlyList<Task> Start(ScenarioContext context)
+        {
+            var echo = context.Home.ActorOf(Akka.Actor.Props.Create(() => new SelfPinger()), "pinger");
+            echo.Tell("ping", Akka.Actor.ActorRefs.NoSender);
+            return [];
+        }
+    }
+
+    private sealed class SelfPinger : Akka.Actor.UntypedActor
+    {
+        protected override void OnReceive(object message) => Self.Tell(message, Self);
+    }
+
+    /// <summary>Starts the pager, opens nothing, and throws.</summary>
+    private sealed class ThrowingScenario : Scenario
+    {
+        public override string Name => "throwing";
+
+        public override IReadOnlyList<Task> Start(ScenarioContext context) => throw new InvalidOperationException("the scenario is broken");
+    }
+
+    [Fact]
     public void DescribeWaitFor_TwoActorCycle_NamesTheCycle()
     {
         var text = Explorer.DescribeWaitFor([("a", "b", "a waits for b"), ("b", "a", "b waits for a")]);

@@ -50,36 +50,6 @@ internal static class HandMadePagers
     /// <summary>Explores <paramref name="scenario"/> with <paramref name="pager"/> on <paramref name="explorer"/>; the first violation, or null.</summary>
     public static Violation? FirstViolation(Explorer explorer, Scenario scenario, Func<IPager> pager, int runs = 300, ExplorationStrategy strategy = ExplorationStrategy.Random) =>
         explorer.Explore(scenario, pager, strategy, runs).Violation?.Violation;
-
-    private sealed class RewritingPager(
-        string name,
-        Func<VnodeProtocol.GetPages, VnodeProtocol.GetPagesReply, VnodeProtocol.GetPagesReply?>? getReply,
-        Func<VnodeProtocol.PutPages, VnodeProtocol.PutPagesReply, VnodeProtocol.PutPagesReply>? putReply,
-        Func<VnodeProtocol.PutPages, PagerCall, VmObjectProtocol.WriteCompleted, VmObjectProtocol.WriteCompleted?>? completion) : IPager
-    {
-        public string Name => name;
-
-        public void GetPages(VnodeProtocol.GetPages request, PagerCall call)
-        {
-            if (getReply is not null)
-            {
-                call.ReplyFilter = m => m is VnodeProtocol.GetPagesReply r ? getReply(request, r) : m;
-            }
-
-            GenericPager.Instance.GetPages(request, call);
-        }
-
-        public void PutPages(VnodeProtocol.PutPages request, PagerCall call)
-        {
-            call.ReplyFilter = m => m switch
-            {
-                VnodeProtocol.PutPagesReply r when putReply is not null => putReply(request, r),
-                VmObjectProtocol.WriteCompleted c when completion is not null => completion(request, call, c),
-                _ => m,
-            };
-            GenericPager.Instance.PutPages(request, call);
-        }
-    }
 }
 
 /// <summary>A pager that never answers getpages and never holds the vnode: the fault waits forever.</summary>

@@ -44,7 +44,10 @@ internal static class HttpQuick
         Directory.CreateDirectory(data);
         try
         {
-            await using var ours = PageServer.Create(new ServeOptions { Data = data, Listen = "127.0.0.1:0" }, TextWriter.Null);
+            // Akka's INFO lines (CoordinatedShutdown at the end) would land on stdout among the figures.
+            var config = Path.Combine(data, "bench.conf");
+            await File.WriteAllTextAsync(config, "akka.loglevel = WARNING\n");
+            await using var ours = PageServer.Create(new ServeOptions { ConfigFile = config, Data = data, Listen = "127.0.0.1:0" }, TextWriter.Null);
             await ours.StartAsync();
 
             // Write the file through our server and sync it: its pages are resident and the same

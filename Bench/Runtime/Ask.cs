@@ -26,7 +26,7 @@ public sealed class AskWorkload : IDisposable
     public AskWorkload()
     {
         _system = BenchSystem.Create("ask");
-        _echo = _system.ActorOf(Props.Create(static () => new Echo()), "echo");
+        _echo = _system.ActorOf(Props.Create<Echo>(), "echo");
         _server = Task.Run(() => Serve(_requests.Reader));
     }
 

@@ -31,7 +31,7 @@ public sealed class FanInWorkload : IDisposable
     {
         PerProducer = perProducer;
         _system = BenchSystem.Create("fanin");
-        _actor = _system.ActorOf(Props.Create(static () => new Consumer()), "consumer");
+        _actor = _system.ActorOf(Props.Create<Consumer>(), "consumer");
         var counter = _blockCounter;
         var round = _round;
         _block = new ActionBlock<object>(_ =>

@@ -34,8 +34,8 @@ public sealed class PingPongWorkload : IDisposable
         InFlight = inFlight;
         ForwardsPerParty = forwardsPerParty;
         _system = BenchSystem.Create("pingpong");
-        _actorA = _system.ActorOf(Props.Create(static () => new Party()), "a");
-        _actorB = _system.ActorOf(Props.Create(static () => new Party()), "b");
+        _actorA = _system.ActorOf(Props.Create<Party>(), "a");
+        _actorB = _system.ActorOf(Props.Create<Party>(), "b");
 
         var state = _blockState;
         var round = _round;

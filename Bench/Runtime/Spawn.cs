@@ -28,7 +28,7 @@ public sealed class SpawnWorkload : IDisposable
         _system = BenchSystem.Create("spawn");
         Idle.Started = _started;
         Parent.Stopped = _stopped;
-        _parentProps = Props.Create(static () => new Parent());
+        _parentProps = Props.Create<Parent>();
     }
 
     /// <summary>Actors per round.</summary>
@@ -79,7 +79,7 @@ public sealed class SpawnWorkload : IDisposable
     private sealed class Parent : ActorBase
     {
         public static Round? Stopped;
-        private static readonly Props ChildProps = Props.Create(static () => new Idle());
+        private static readonly Props ChildProps = Props.Create<Idle>();
 
         protected override bool Receive(object message)
         {

@@ -539,37 +539,37 @@ public sealed class DeterministicDispatcher : MessageDispatcher
     /// <inheritdoc />
     public override void Dispatch(ActorCell cell, Envelope envelope)
     {
-        ArgumentNullException.ThrowIfNull(cell);
-        lock (_lock)
+        if (!TryHold(cell, envelope, static slot => slot.User))
         {
-            if (!cell.IsTerminated)
-            {
-                var slot = SlotOf(cell);
-                slot.User.Enqueue(envelope);
-                MakeRunnable(slot);
-                return;
-            }
+            base.Dispatch(cell, envelope);
         }
-
-        base.Dispatch(cell, envelope);
     }
 
     /// <inheritdoc />
     public override void SystemDispatch(ActorCell cell, SystemMessage message)
     {
+        if (!TryHold(cell, message, static slot => slot.System))
+        {
+            base.SystemDispatch(cell, message);
+        }
+    }
+
+    /// <summary>Holds <paramref name="message"/> in the actor's queue until a step hands it over; false for an actor already terminated (Akka then sends it on as it would).</summary>
+    private bool TryHold<T>(ActorCell cell, T message, Func<Slot, Queue<T>> queue)
+    {
         ArgumentNullException.ThrowIfNull(cell);
         lock (_lock)
         {
-            if (!cell.IsTerminated)
+            if (cell.IsTerminated)
             {
-                var slot = SlotOf(cell);
-                slot.System.Enqueue(message);
-                MakeRunnable(slot);
-                return;
+                return false;
             }
-        }
 
-        base.SystemDispatch(cell, message);
+            var slot = SlotOf(cell);
+            queue(slot).Enqueue(message);
+            MakeRunnable(slot);
+            return true;
+        }
     }
 
     /// <inheritdoc />

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using ActorPager.Actors;
-using ActorPager.Host.Configuration;
+using ActorPager.Service.Configuration;
 
 namespace ActorPager.Host;
 

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using ActorPager.Host.Service;
+using ActorPager.Service;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Hosting;
 

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using ActorPager.Client;
-using ActorPager.Host.Service;
+using ActorPager.Service;
 
 namespace ActorPager.Host.Tests;
 

@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Numerics;
 using ActorPager.Actors;
-using ActorPager.Host.Service;
+using ActorPager.Service;
 using ActorPager.Storage;
 using ActorPager.TestKit;
 using Microsoft.AspNetCore.Http;

@@ -67,7 +67,7 @@ public sealed class ConfigCommandTests : IDisposable
 
         var again = File(hocon, "again.conf");
         var expected = ConfigLoader.ParseFile(path).WithFallback(ConfigLoader.Reference());
-        Assert.True(JsonNode.DeepEquals(JsonNode.Parse(Configuration.ConfigRenderer.ToJson(expected.Root)), JsonNode.Parse(Run(again, json: true).Output)), hocon);
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse(Service.Configuration.ConfigRenderer.ToJson(expected.Root)), JsonNode.Parse(Run(again, json: true).Output)), hocon);
     }
 
     [Fact]

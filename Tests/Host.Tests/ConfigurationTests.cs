@@ -1,5 +1,5 @@
 using ActorPager.Actors;
-using ActorPager.Host.Service;
+using ActorPager.Service;
 
 namespace ActorPager.Host.Tests;
 

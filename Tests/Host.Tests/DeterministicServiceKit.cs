@@ -1,6 +1,6 @@
 using System.Buffers;
 using ActorPager.Actors;
-using ActorPager.Host.Service;
+using ActorPager.Service;
 using ActorPager.Storage;
 using ActorPager.TestKit;
 using Microsoft.AspNetCore.Http;

@@ -1,5 +1,5 @@
 using ActorPager.Actors;
-using ActorPager.Host.Configuration;
+using ActorPager.Service.Configuration;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;

@@ -1,5 +1,5 @@
 using ActorPager.Client;
-using ActorPager.Host.Service;
+using ActorPager.Service;
 
 namespace ActorPager.Host.Tests;
 

@@ -113,6 +113,9 @@ public sealed class MalformedRequestTests(MalformedServer fixture) : IClassFixtu
         Assert.Equal(status, problem.RootElement.GetProperty("status").GetInt32());
         Assert.Contains(detail, problem.RootElement.GetProperty("detail").GetString(), StringComparison.Ordinal);
 
+        // A body the server refused unread is left on the connection: the server closes it, and says so.
+        Assert.Equal(status == 413, response.Headers.ConnectionClose == true);
+
         // The server keeps serving, and nothing changed.
         Assert.Equal(MalformedServer.SentinelBytes, await fixture.Inner.Client.ReadAsync(MalformedServer.Sentinel));
         Assert.False(File.Exists(Path.Combine(fixture.Inner.DataDirectory, "malformed", "victim")), "a malformed request created the victim file");

@@ -1,4 +1,4 @@
-using ActorPager.Host.Service;
+using ActorPager.Service;
 using Akka;
 using Akka.Actor;
 

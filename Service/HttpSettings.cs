@@ -4,7 +4,7 @@ using ActorPager.Actors;
 using Akka.Configuration.Hocon;
 using Microsoft.Extensions.Configuration;
 
-namespace ActorPager.Host.Service;
+namespace ActorPager.Service;
 
 /// <summary>The HTTP API's settings (hocon: <c>actorpager.http</c>), read through <see cref="IConfiguration"/>.</summary>
 internal sealed record HttpSettings

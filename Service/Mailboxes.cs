@@ -1,6 +1,6 @@
 using Akka.Actor;
 
-namespace ActorPager.Host.Service;
+namespace ActorPager.Service;
 
 /// <summary>Mailbox depths of local actors, for /metrics and /v1/objects.</summary>
 internal static class Mailboxes

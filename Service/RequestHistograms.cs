@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 
-namespace ActorPager.Host.Service;
+namespace ActorPager.Service;
 
 /// <summary>The routes requests are counted under (the <c>route</c> label of the latency histograms).</summary>
 internal enum RouteKind

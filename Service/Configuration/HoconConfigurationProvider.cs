@@ -3,7 +3,7 @@ using Akka.Configuration;
 using Akka.Configuration.Hocon;
 using Microsoft.Extensions.Configuration;
 
-namespace ActorPager.Host.Configuration;
+namespace ActorPager.Service.Configuration;
 
 /// <summary>
 /// An Akka <see cref="Config"/> as a <c>Microsoft.Extensions.Configuration</c> provider, so the

@@ -1,4 +1,4 @@
-namespace ActorPager.Host.Service;
+namespace ActorPager.Service;
 
 /// <summary>What the shutdown sync did (<see cref="PageService.SyncAllAsync"/>).</summary>
 /// <param name="Files">Files synced.</param>

@@ -1,7 +1,7 @@
 using System.Buffers;
 using ActorPager.Actors;
 
-namespace ActorPager.Host.Service;
+namespace ActorPager.Service;
 
 /// <summary>
 /// A buffer rented from a pool for one request and lent to a VM object: the <c>Memory</c> of a

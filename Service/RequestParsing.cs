@@ -2,7 +2,7 @@ using System.Globalization;
 using ActorPager.Storage;
 using Microsoft.AspNetCore.Http;
 
-namespace ActorPager.Host.Service;
+namespace ActorPager.Service;
 
 /// <summary>
 /// Checks of the parts of a request: query numbers, the Range header, file paths. Each returns

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using ActorPager.Actors;
 
-namespace ActorPager.Host.Service;
+namespace ActorPager.Service;
 
 /// <summary>
 /// The files the service has open, by path: each is opened (lookup, VOP_CREATEVOBJECT, a

@@ -1,7 +1,7 @@
 using Akka.Configuration;
 using Microsoft.Extensions.Configuration;
 
-namespace ActorPager.Host.Configuration;
+namespace ActorPager.Service.Configuration;
 
 /// <summary>Adds a HOCON configuration to an <see cref="IConfigurationBuilder"/>.</summary>
 internal static class HoconConfigurationExtensions

@@ -3,7 +3,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using Akka.Configuration.Hocon;
 
-namespace ActorPager.Host.Configuration;
+namespace ActorPager.Service.Configuration;
 
 /// <summary>
 /// Writes a tree Akka's reader built as JSON or as HOCON that Akka's reader reads back to the

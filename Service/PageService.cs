@@ -9,7 +9,7 @@ using ActorPager.Storage;
 using Akka.Actor;
 using Microsoft.AspNetCore.Http;
 
-namespace ActorPager.Host.Service;
+namespace ActorPager.Service;
 
 /// <summary>
 /// The page service: the pager node behind the HTTP API, and the API's request handlers. One
@@ -153,6 +153,17 @@ internal sealed partial class PageService
         }
     }
 
+    /// <summary>
+    /// 413 for a body the handler will not read to its end. The rest of it is still on the
+    /// connection, so the server closes it after the response, and says so: a client that pooled
+    /// the connection would otherwise send its next request into a socket being closed.
+    /// </summary>
+    private static Task TooLargeAsync(HttpContext context, string detail)
+    {
+        context.Response.Headers.Connection = "close";
+        return Problems.WriteAsync(context, StatusCodes.Status413PayloadTooLarge, detail);
+    }
+
     private async Task ReadAsync(HttpContext context, string path)
     {
         var query = context.Request.Query;
@@ -256,7 +267,7 @@ internal sealed partial class PageService
         var declared = context.Request.ContentLength;
         if (declared > Settings.MaxBodySize)
         {
-            await Problems.WriteAsync(context, StatusCodes.Status413PayloadTooLarge, $"the body has {declared} bytes; a write takes at most {Settings.MaxBodySize} (actorpager.http.max-body-size)").ConfigureAwait(false);
+            await TooLargeAsync(context, $"the body has {declared} bytes; a write takes at most {Settings.MaxBodySize} (actorpager.http.max-body-size)").ConfigureAwait(false);
             return;
         }
 
@@ -272,7 +283,7 @@ internal sealed partial class PageService
                 {
                     if (length > Settings.MaxBodySize)
                     {
-                        await Problems.WriteAsync(context, StatusCodes.Status413PayloadTooLarge, $"the body is longer than a write takes ({Settings.MaxBodySize} bytes, actorpager.http.max-body-size)").ConfigureAwait(false);
+                        await TooLargeAsync(context, $"the body is longer than a write takes ({Settings.MaxBodySize} bytes, actorpager.http.max-body-size)").ConfigureAwait(false);
                         return;
                     }
 
@@ -290,7 +301,7 @@ internal sealed partial class PageService
 
             if (length > Settings.MaxBodySize)
             {
-                await Problems.WriteAsync(context, StatusCodes.Status413PayloadTooLarge, $"the body is longer than a write takes ({Settings.MaxBodySize} bytes, actorpager.http.max-body-size)").ConfigureAwait(false);
+                await TooLargeAsync(context, $"the body is longer than a write takes ({Settings.MaxBodySize} bytes, actorpager.http.max-body-size)").ConfigureAwait(false);
                 return;
             }
 

@@ -1,6 +1,6 @@
 using Akka.Configuration.Hocon;
 
-namespace ActorPager.Host.Configuration;
+namespace ActorPager.Service.Configuration;
 
 /// <summary>
 /// How Akka's reader sees a node of its tree, for the walkers that render it

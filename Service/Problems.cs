@@ -2,7 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.WebUtilities;
 
-namespace ActorPager.Host.Service;
+namespace ActorPager.Service;
 
 /// <summary>The API's JSON settings: camelCase, as <see cref="Client.ActorPagerClient"/> reads them.</summary>
 internal static class ApiJson

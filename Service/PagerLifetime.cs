@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Hosting;
 
-namespace ActorPager.Host.Service;
+namespace ActorPager.Service;
 
 /// <summary>
 /// The pager node's part of the host's stop. The host starts its services in the order they were

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using ActorPager.Actors;
-using ActorPager.Host.Configuration;
+using ActorPager.Service.Configuration;
 using ActorPager.Storage;
 using Akka;
 using Akka.Actor;
@@ -16,7 +16,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-namespace ActorPager.Host.Service;
+namespace ActorPager.Service;
 
 /// <summary>What <c>actorpager serve</c>'s switches say; null means "as configured".</summary>
 internal sealed record ServeOptions

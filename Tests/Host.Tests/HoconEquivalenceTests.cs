@@ -6,7 +6,7 @@ using System.Text.Json.Nodes;
 namespace ActorPager.Host.Tests;
 
 /// <summary>
-/// lightbend/config's equivalence corpus (../shared/conformance/hocon-equiv) through
+/// lightbend/config's equivalence corpus (a copy in Tests/Host.Tests/Conformance/hocon-equiv, with its licence) through
 /// <c>actorpager config FILE --json</c>: in each folder every .conf and .json file should
 /// resolve to the tree of original.json. This records how Akka's reader does today: the files
 /// listed in <see cref="Identical"/> must match (so a regression fails), the others must still
@@ -79,7 +79,7 @@ public sealed class HoconEquivalenceTests
             }
 
             var root = dir?.FullName ?? throw new InvalidOperationException("ActorPager.sln not found above " + AppContext.BaseDirectory);
-            return Path.GetFullPath(Path.Combine(root, "..", "shared", "conformance", "hocon-equiv"));
+            return Path.Combine(root, "Tests", "Host.Tests", "Conformance", "hocon-equiv");
         }
     }
 

@@ -14,7 +14,7 @@ namespace ActorPager.Storage;
 /// changed when the file was created. A buffered write is pwrite alone: it survives a process kill
 /// (the data is in the kernel's page cache) but not a machine crash until the file is flushed.
 /// </remarks>
-public sealed partial class DirectoryStore : IVectoredPageStore
+public sealed partial class DirectoryStore : IFencedPageStore
 {
     /// <summary>The default bound on cached open files.</summary>
     public const int DefaultMaxOpenFiles = 256;

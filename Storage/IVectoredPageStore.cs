@@ -22,11 +22,31 @@ public static class VectoredIo
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(destinations);
+        return store is IVectoredPageStore vectored
+            ? await vectored.ReadVectorAsync(file, offset, destinations, options, ct).ConfigureAwait(false)
+            : await ReadBySegmentsAsync(store, file, offset, destinations, options, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Writes several buffers as one operation. The fallback gathers them into one buffer, so the write stays one operation (one transaction, one durable write).</summary>
+    public static ValueTask<StoreResult> WriteVectorAsync(this IPageStore store, string file, long offset, IReadOnlyList<ReadOnlyMemory<byte>> sources, WriteDurability durability, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(sources);
         if (store is IVectoredPageStore vectored)
         {
-            return await vectored.ReadVectorAsync(file, offset, destinations, options, ct).ConfigureAwait(false);
+            return vectored.WriteVectorAsync(file, offset, sources, durability, ct);
         }
 
+        return store.WriteAsync(file, offset, Gather(sources), durability, ct);
+    }
+
+    /// <summary>
+    /// The read fallback, also the vectored read of stores whose reads are one call per buffer
+    /// (so that a deterministic controller sees the same operations as before they were vectored):
+    /// segment by segment; the result sums their bytes and is a hole only when every segment is.
+    /// </summary>
+    internal static async ValueTask<StoreResult> ReadBySegmentsAsync(IPageStore store, string file, long offset, IReadOnlyList<Memory<byte>> destinations, ReadOptions options, CancellationToken ct)
+    {
         if (destinations.Count == 1)
         {
             return await store.ReadAsync(file, offset, destinations[0], options, ct).ConfigureAwait(false);
@@ -51,19 +71,12 @@ public static class VectoredIo
         return allHoles && options.ReportHoles ? StoreResult.Hole(bytes) : StoreResult.Ok(bytes);
     }
 
-    /// <summary>Writes several buffers as one operation. The fallback gathers them into one buffer, so the write stays one operation (one transaction, one durable write).</summary>
-    public static ValueTask<StoreResult> WriteVectorAsync(this IPageStore store, string file, long offset, IReadOnlyList<ReadOnlyMemory<byte>> sources, WriteDurability durability, CancellationToken ct = default)
+    /// <summary>The buffers as one: the buffer itself when there is one, else a copy of them all in order (so a write stays one operation).</summary>
+    internal static ReadOnlyMemory<byte> Gather(IReadOnlyList<ReadOnlyMemory<byte>> sources)
     {
-        ArgumentNullException.ThrowIfNull(store);
-        ArgumentNullException.ThrowIfNull(sources);
-        if (store is IVectoredPageStore vectored)
-        {
-            return vectored.WriteVectorAsync(file, offset, sources, durability, ct);
-        }
-
         if (sources.Count == 1)
         {
-            return store.WriteAsync(file, offset, sources[0], durability, ct);
+            return sources[0];
         }
 
         var total = 0;
@@ -80,6 +93,6 @@ public static class VectoredIo
             at += s.Length;
         }
 
-        return store.WriteAsync(file, offset, gathered, durability, ct);
+        return gathered;
     }
 }

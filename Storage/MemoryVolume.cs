@@ -6,7 +6,8 @@ namespace ActorPager.Storage;
 /// The "disk" behind <see cref="MemoryStore"/> and <see cref="SimulatedStore"/>: files kept as
 /// sparse 4 KiB chunks in memory. It outlives the stores opened on it, so a test can dispose a
 /// store and open another on the same volume, the way a process restarts on the same disk.
-/// Thread-safe.
+/// The volume also keeps the files' fences (<see cref="IFencedPageStore"/>), so every store on it
+/// sees the same fences, as nodes sharing a disk would. Thread-safe.
 /// </summary>
 public sealed class MemoryVolume
 {
@@ -16,9 +17,14 @@ public sealed class MemoryVolume
     /// <summary>Every file that was ever written or sized, by name.</summary>
     private readonly Dictionary<string, MemoryFile> _files = new(StringComparer.Ordinal);
 
-    /// <summary>Guards <see cref="_files"/> and every file's chunks.</summary>
+    /// <summary>The generation each fenced file is fenced at; a file missing here is at 0.</summary>
+    private readonly Dictionary<string, long> _fences = new(StringComparer.Ordinal);
+
+    /// <summary>Guards <see cref="_files"/>, every file's chunks and <see cref="_fences"/>.</summary>
     // One lock for the whole volume: operations copy at most a cluster of pages while holding it,
-    // so contention is short, and a single lock makes a read of several chunks consistent.
+    // so contention is short, and a single lock makes a read of several chunks consistent. The
+    // fence check of a write runs under the same lock as the write, so a fence raised by Fence
+    // is seen by every write applied after it, and no write checked before it lands after it.
     private readonly Lock _lock = new();
 
     /// <summary>The names of the files the volume holds, in ordinal order.</summary>
@@ -75,8 +81,8 @@ public sealed class MemoryVolume
         }
     }
 
-    /// <summary>Writes a range, extending the file; the caller has checked the arguments.</summary>
-    internal StoreResult Write(string file, long offset, ReadOnlySpan<byte> source)
+    /// <summary>Writes a range, extending the file, unless the file is fenced above <paramref name="generation"/>; the caller has checked the arguments.</summary>
+    internal StoreResult Write(string file, long offset, ReadOnlySpan<byte> source, long generation = long.MaxValue)
     {
         if (source.IsEmpty)
         {
@@ -86,6 +92,12 @@ public sealed class MemoryVolume
 
         lock (_lock)
         {
+            StoreError? fenced = CheckFence(file, "write", generation);
+            if (fenced is not null)
+            {
+                return StoreResult.Failed(fenced);
+            }
+
             MemoryFile f = GetOrAdd(file);
             int done = 0;
             while (done < source.Length)
@@ -118,11 +130,17 @@ public sealed class MemoryVolume
         }
     }
 
-    /// <summary>Truncates or extends a file; the caller has checked the arguments.</summary>
-    internal void SetSize(string file, long size)
+    /// <summary>Truncates or extends a file unless it is fenced above <paramref name="generation"/>; the caller has checked the arguments.</summary>
+    internal StoreResult SetSize(string file, long size, long generation = long.MaxValue)
     {
         lock (_lock)
         {
+            StoreError? fenced = CheckFence(file, "set size", generation);
+            if (fenced is not null)
+            {
+                return StoreResult.Failed(fenced);
+            }
+
             MemoryFile f = GetOrAdd(file);
             if (size < f.Size)
             {
@@ -154,8 +172,40 @@ public sealed class MemoryVolume
             }
 
             f.Size = size;
+            return StoreResult.Ok();
         }
     }
+
+    /// <summary>Raises a file's fence to <paramref name="generation"/>, or refuses when it is higher; the caller has checked the arguments.</summary>
+    internal StoreResult Fence(string file, long generation)
+    {
+        lock (_lock)
+        {
+            StoreError? fenced = CheckFence(file, "fence", generation);
+            if (fenced is not null)
+            {
+                return StoreResult.Failed(fenced);
+            }
+
+            _fences[file] = generation;
+            return StoreResult.Ok(generation);
+        }
+    }
+
+    /// <summary>Answers the generation a file is fenced at, 0 when never fenced.</summary>
+    internal long GetFence(string file)
+    {
+        lock (_lock)
+        {
+            return _fences.GetValueOrDefault(file);
+        }
+    }
+
+    /// <summary>The Fenced error when the file is fenced above <paramref name="generation"/>, else null; the caller holds the lock.</summary>
+    private StoreError? CheckFence(string file, string operation, long generation) =>
+        generation != long.MaxValue && _fences.TryGetValue(file, out long fence) && fence > generation
+            ? StoreError.Fenced(file, operation, generation, fence)
+            : null;
 
     /// <summary>Finds or creates a file; the caller holds the lock.</summary>
     private MemoryFile GetOrAdd(string file)

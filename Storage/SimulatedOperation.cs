@@ -18,8 +18,9 @@ public sealed class SimulatedOperation
     private readonly ReadOnlyMemory<byte> _source;
 
     /// <summary>Creates a pending operation; only <see cref="SimulatedStore"/> does.</summary>
-    internal SimulatedOperation(long id, SimulatedOperationKind kind, string file, long offset, long length, WriteDurability durability, bool reportHoles, Memory<byte> destination, ReadOnlyMemory<byte> source)
+    internal SimulatedOperation(long id, SimulatedOperationKind kind, string file, long offset, long length, WriteDurability durability, bool reportHoles, Memory<byte> destination, ReadOnlyMemory<byte> source, long generation = long.MaxValue)
     {
+        Generation = generation;
         Id = id;
         OperationKind = kind;
         File = file;
@@ -52,15 +53,26 @@ public sealed class SimulatedOperation
     /// <summary>Read: whether it reports holes.</summary>
     public bool ReportHoles { get; }
 
-    /// <summary>A one-line description, e.g. "#3 write 'a' [8192, +4096) durable".</summary>
+    /// <summary>
+    /// Write and SetSize: the caller's ownership generation, <see cref="long.MaxValue"/> for an
+    /// unfenced call. Fence: the generation to fence at. Otherwise <see cref="long.MaxValue"/>.
+    /// </summary>
+    public long Generation { get; }
+
+    /// <summary>A one-line description, e.g. "#3 write 'a' [8192, +4096) durable", with " generation 2" after a fenced change.</summary>
     public string Description => OperationKind switch
     {
         SimulatedOperationKind.Read => $"#{Id} read '{File}' [{Offset}, +{Length}){(ReportHoles ? " holes" : "")}",
-        SimulatedOperationKind.Write => $"#{Id} write '{File}' [{Offset}, +{Length}) {(Durability == WriteDurability.Durable ? "durable" : "buffered")}",
-        SimulatedOperationKind.SetSize => $"#{Id} setsize '{File}' {Offset}",
+        SimulatedOperationKind.Write => $"#{Id} write '{File}' [{Offset}, +{Length}) {(Durability == WriteDurability.Durable ? "durable" : "buffered")}{GenerationSuffix}",
+        SimulatedOperationKind.SetSize => $"#{Id} setsize '{File}' {Offset}{GenerationSuffix}",
         SimulatedOperationKind.GetSize => $"#{Id} getsize '{File}'",
+        SimulatedOperationKind.Fence => $"#{Id} fence '{File}' at generation {Generation}",
+        SimulatedOperationKind.GetFence => $"#{Id} getfence '{File}'",
         _ => $"#{Id} flush '{File}'",
     };
+
+    /// <summary>" generation N" for a fenced change, nothing for an unfenced one (whose description stays as it always was).</summary>
+    private string GenerationSuffix => Generation == long.MaxValue ? "" : $" generation {Generation}";
 
     /// <inheritdoc/>
     public override string ToString() => Description;
@@ -82,12 +94,17 @@ public sealed class SimulatedOperation
             case SimulatedOperationKind.Read:
                 return volume.Read(File, Offset, _destination.Span, ReportHoles);
             case SimulatedOperationKind.Write:
-                return volume.Write(File, Offset, _source.Span);
+                // The fence is checked now, when the write lands, not when it was called: a fence
+                // completed in between refuses it, as a disk's fence would.
+                return volume.Write(File, Offset, _source.Span, Generation);
             case SimulatedOperationKind.GetSize:
                 return StoreResult.Ok(volume.GetSize(File));
             case SimulatedOperationKind.SetSize:
-                volume.SetSize(File, Offset);
-                return StoreResult.Ok();
+                return volume.SetSize(File, Offset, Generation);
+            case SimulatedOperationKind.Fence:
+                return volume.Fence(File, Generation);
+            case SimulatedOperationKind.GetFence:
+                return StoreResult.Ok(volume.GetFence(File));
             default:
                 return StoreResult.Ok();
         }

@@ -17,4 +17,10 @@ public enum SimulatedOperationKind
 
     /// <summary><see cref="IPageStore.FlushAsync"/>.</summary>
     Flush,
+
+    /// <summary><see cref="IFencedPageStore.FenceAsync"/>.</summary>
+    Fence,
+
+    /// <summary><see cref="IFencedPageStore.GetFenceAsync"/>.</summary>
+    GetFence,
 }

@@ -14,8 +14,16 @@ namespace ActorPager.Storage;
 /// <see cref="Complete(int)"/>, so the controller sees every consequence before the call returns.
 /// Invalid names and ranges, and calls after disposal, are answered at once without queuing.
 /// Cancellation is observed when a call is made; a queued operation waits for the controller.
+/// <para>
+/// A vectored read is one Read operation per buffer, queued one after the other, and a vectored
+/// write is one Write operation of the gathered buffers: the operations <see cref="VectoredIo"/>'s
+/// fallbacks made before the store was vectored, so a controller sees the same I/O. Fences are
+/// kept by the <see cref="Volume"/>; <see cref="IFencedPageStore.FenceAsync"/> and
+/// <see cref="IFencedPageStore.GetFenceAsync"/> are operations like the others, and a fenced
+/// change is checked against the fence when it completes.
+/// </para>
 /// </remarks>
-public sealed class SimulatedStore : IPageStore
+public sealed class SimulatedStore : IFencedPageStore
 {
     /// <summary>Calls not completed yet, in the order they were made.</summary>
     private readonly List<SimulatedOperation> _pending = [];
@@ -160,13 +168,35 @@ public sealed class SimulatedStore : IPageStore
     }
 
     /// <inheritdoc/>
-    public ValueTask<StoreResult> WriteAsync(string file, long offset, ReadOnlyMemory<byte> source, WriteDurability durability, CancellationToken ct = default)
+    public ValueTask<StoreResult> WriteAsync(string file, long offset, ReadOnlyMemory<byte> source, WriteDurability durability, CancellationToken ct = default) =>
+        WriteAsync(file, offset, source, durability, long.MaxValue, ct);
+
+    /// <inheritdoc/>
+    public ValueTask<StoreResult> WriteAsync(string file, long offset, ReadOnlyMemory<byte> source, WriteDurability durability, long generation, CancellationToken ct = default)
     {
         ct.ThrowIfCancellationRequested();
-        StoreError? error = Checks.Range(file, offset, source.Length);
+        StoreError? error = Checks.Range(file, offset, source.Length) ?? Checks.Generation(file, generation);
         return error is not null
             ? new(StoreResult.Failed(error))
-            : Enqueue(SimulatedOperationKind.Write, file, offset, source.Length, durability, false, default, source);
+            : Enqueue(SimulatedOperationKind.Write, file, offset, source.Length, durability, false, default, source, generation);
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<StoreResult> ReadVectorAsync(string file, long offset, IReadOnlyList<Memory<byte>> destinations, ReadOptions options = default, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(destinations);
+        return VectoredIo.ReadBySegmentsAsync(this, file, offset, destinations, options, ct);
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<StoreResult> WriteVectorAsync(string file, long offset, IReadOnlyList<ReadOnlyMemory<byte>> sources, WriteDurability durability, CancellationToken ct = default) =>
+        WriteVectorAsync(file, offset, sources, durability, long.MaxValue, ct);
+
+    /// <inheritdoc/>
+    public ValueTask<StoreResult> WriteVectorAsync(string file, long offset, IReadOnlyList<ReadOnlyMemory<byte>> sources, WriteDurability durability, long generation, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(sources);
+        return WriteAsync(file, offset, VectoredIo.Gather(sources), durability, generation, ct);
     }
 
     /// <inheritdoc/>
@@ -180,13 +210,37 @@ public sealed class SimulatedStore : IPageStore
     }
 
     /// <inheritdoc/>
-    public ValueTask<StoreResult> SetSizeAsync(string file, long size, CancellationToken ct = default)
+    public ValueTask<StoreResult> SetSizeAsync(string file, long size, CancellationToken ct = default) =>
+        SetSizeAsync(file, size, long.MaxValue, ct);
+
+    /// <inheritdoc/>
+    public ValueTask<StoreResult> SetSizeAsync(string file, long size, long generation, CancellationToken ct = default)
     {
         ct.ThrowIfCancellationRequested();
-        StoreError? error = Checks.Size(file, size);
+        StoreError? error = Checks.Size(file, size) ?? Checks.Generation(file, generation);
         return error is not null
             ? new(StoreResult.Failed(error))
-            : Enqueue(SimulatedOperationKind.SetSize, file, size, 0, default, false, default, default);
+            : Enqueue(SimulatedOperationKind.SetSize, file, size, 0, default, false, default, default, generation);
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<StoreResult> FenceAsync(string file, long generation, CancellationToken ct = default)
+    {
+        ct.ThrowIfCancellationRequested();
+        StoreError? error = FileNames.Check(file) ?? Checks.Generation(file, generation);
+        return error is not null
+            ? new(StoreResult.Failed(error))
+            : Enqueue(SimulatedOperationKind.Fence, file, 0, 0, default, false, default, default, generation);
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<StoreResult> GetFenceAsync(string file, CancellationToken ct = default)
+    {
+        ct.ThrowIfCancellationRequested();
+        StoreError? error = FileNames.Check(file);
+        return error is not null
+            ? new(StoreResult.Failed(error))
+            : Enqueue(SimulatedOperationKind.GetFence, file, 0, 0, default, false, default, default);
     }
 
     /// <inheritdoc/>
@@ -220,7 +274,7 @@ public sealed class SimulatedStore : IPageStore
     }
 
     /// <summary>Queues an operation, tells the observers, and completes it at once in auto-complete mode.</summary>
-    private ValueTask<StoreResult> Enqueue(SimulatedOperationKind kind, string file, long offset, long length, WriteDurability durability, bool reportHoles, Memory<byte> destination, ReadOnlyMemory<byte> source)
+    private ValueTask<StoreResult> Enqueue(SimulatedOperationKind kind, string file, long offset, long length, WriteDurability durability, bool reportHoles, Memory<byte> destination, ReadOnlyMemory<byte> source, long generation = long.MaxValue)
     {
         SimulatedOperation operation;
         lock (_lock)
@@ -230,7 +284,7 @@ public sealed class SimulatedStore : IPageStore
                 return new(StoreResult.Failed(StoreError.Disposed));
             }
 
-            operation = new SimulatedOperation(_nextId++, kind, file, offset, length, durability, reportHoles, destination, source);
+            operation = new SimulatedOperation(_nextId++, kind, file, offset, length, durability, reportHoles, destination, source, generation);
             _pending.Add(operation);
         }
 

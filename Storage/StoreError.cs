@@ -14,6 +14,19 @@ public sealed record StoreError(StoreErrorKind Kind, string Message, bool IsTran
     /// <returns>The error.</returns>
     public static StoreError InvalidArgument(string message) => new(StoreErrorKind.InvalidArgument, message, false);
 
+    /// <summary>
+    /// A <see cref="StoreErrorKind.Fenced"/> error: an operation of an older generation than the
+    /// file's fence, e.g. "'a/b.txt': write of generation 3 refused: the file is fenced at
+    /// generation 4 (a newer owner)".
+    /// </summary>
+    /// <param name="file">The file.</param>
+    /// <param name="operation">What was refused: "write", "set size" or "fence".</param>
+    /// <param name="generation">The caller's generation.</param>
+    /// <param name="fence">The generation the file is fenced at.</param>
+    /// <returns>The error.</returns>
+    internal static StoreError Fenced(string file, string operation, long generation, long fence) =>
+        new(StoreErrorKind.Fenced, $"'{file}': {operation} of generation {generation} refused: the file is fenced at generation {fence} (a newer owner)", false);
+
     /// <summary>An <see cref="StoreErrorKind.Io"/> error from an exception, transient or not.</summary>
     /// <param name="operation">What the store was doing, e.g. "write 'a/b'".</param>
     /// <param name="exception">The exception the infrastructure threw.</param>

@@ -23,4 +23,11 @@ public enum StoreErrorKind
 
     /// <summary>The store was disposed before the operation ran.</summary>
     Disposed,
+
+    /// <summary>
+    /// A write, size change or fence carried an ownership generation older than the one the file is
+    /// fenced at (<see cref="IFencedPageStore"/>): a newer owner has the file, so nothing was
+    /// changed. Never transient: retrying with the same generation is refused again.
+    /// </summary>
+    Fenced,
 }

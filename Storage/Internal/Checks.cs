@@ -50,6 +50,12 @@ internal static class Checks
         return null;
     }
 
+    /// <summary>Checks an ownership generation (<see cref="IFencedPageStore"/>): 0 means "never fenced", so a caller's generation starts at 1.</summary>
+    public static StoreError? Generation(string file, long generation) =>
+        generation < 1
+            ? StoreError.InvalidArgument($"generation {generation} for '{file}' is not positive; generations start at 1 (0 means never fenced)")
+            : null;
+
     /// <summary>Bytes of the range [offset, offset + length) that lie inside a file of the given size.</summary>
     public static long Inside(long offset, int length, long size) => Math.Clamp(size - offset, 0, length);
 }

@@ -9,8 +9,16 @@ namespace ActorPager.Storage;
 /// Each call draws from the random source in a fixed order (latency, error, then for writes
 /// failure and shortness), so the faults depend only on the seed and the order of calls.
 /// Validation is the inner store's: a bad name reaches it and is refused there.
+/// <para>
+/// Vectored reads are one read per buffer and vectored writes one gathered write, each drawing its
+/// faults, as <see cref="VectoredIo"/>'s fallbacks did before the wrapper was vectored, so a seed
+/// replays the same faults. The fenced calls (<see cref="IFencedPageStore"/>) draw faults like
+/// the unfenced ones and forward to the inner store, which must be an
+/// <see cref="IFencedPageStore"/> (every store of this project is); a fence refusal is the inner
+/// store's answer, not an injected fault.
+/// </para>
 /// </remarks>
-public sealed class FaultyStore : IPageStore
+public sealed class FaultyStore : IFencedPageStore
 {
     /// <summary>The store that does the work.</summary>
     private readonly IPageStore _inner;
@@ -70,27 +78,32 @@ public sealed class FaultyStore : IPageStore
     }
 
     /// <inheritdoc/>
-    public async ValueTask<StoreResult> WriteAsync(string file, long offset, ReadOnlyMemory<byte> source, WriteDurability durability, CancellationToken ct = default)
+    public ValueTask<StoreResult> WriteAsync(string file, long offset, ReadOnlyMemory<byte> source, WriteDurability durability, CancellationToken ct = default) =>
+        WriteCoreAsync(_inner, file, offset, source, durability, long.MaxValue, ct);
+
+    /// <inheritdoc/>
+    public ValueTask<StoreResult> WriteAsync(string file, long offset, ReadOnlyMemory<byte> source, WriteDurability durability, long generation, CancellationToken ct = default) =>
+        WriteCoreAsync(FencedInner, file, offset, source, durability, generation, ct);
+
+    /// <inheritdoc/>
+    public ValueTask<StoreResult> ReadVectorAsync(string file, long offset, IReadOnlyList<Memory<byte>> destinations, ReadOptions options = default, CancellationToken ct = default)
     {
-        Decision decision = Decide(isWrite: true, source.Length);
-        await DelayAsync(decision, ct).ConfigureAwait(false);
-        if (decision.Error)
-        {
-            return Injected($"write '{file}' at {offset}");
-        }
+        ArgumentNullException.ThrowIfNull(destinations);
+        return VectoredIo.ReadBySegmentsAsync(this, file, offset, destinations, options, ct);
+    }
 
-        if (decision.ShortLength >= 0)
-        {
-            StoreResult partial = await _inner.WriteAsync(file, offset, source[..decision.ShortLength], durability, ct).ConfigureAwait(false);
-            if (!partial.IsOk)
-            {
-                return partial;
-            }
+    /// <inheritdoc/>
+    public ValueTask<StoreResult> WriteVectorAsync(string file, long offset, IReadOnlyList<ReadOnlyMemory<byte>> sources, WriteDurability durability, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(sources);
+        return WriteAsync(file, offset, VectoredIo.Gather(sources), durability, ct);
+    }
 
-            return StoreResult.Failed(new StoreError(StoreErrorKind.Injected, $"injected short write of '{file}' at {offset}: {decision.ShortLength} of {source.Length} bytes written", Options.TransientErrors), decision.ShortLength);
-        }
-
-        return await _inner.WriteAsync(file, offset, source, durability, ct).ConfigureAwait(false);
+    /// <inheritdoc/>
+    public ValueTask<StoreResult> WriteVectorAsync(string file, long offset, IReadOnlyList<ReadOnlyMemory<byte>> sources, WriteDurability durability, long generation, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(sources);
+        return WriteAsync(file, offset, VectoredIo.Gather(sources), durability, generation, ct);
     }
 
     /// <inheritdoc/>
@@ -110,6 +123,18 @@ public sealed class FaultyStore : IPageStore
     }
 
     /// <inheritdoc/>
+    public ValueTask<StoreResult> SetSizeAsync(string file, long size, long generation, CancellationToken ct = default) =>
+        SetSizeFencedAsync(FencedInner, file, size, generation, ct);
+
+    /// <inheritdoc/>
+    public ValueTask<StoreResult> FenceAsync(string file, long generation, CancellationToken ct = default) =>
+        FenceCoreAsync(FencedInner, file, generation, ct);
+
+    /// <inheritdoc/>
+    public ValueTask<StoreResult> GetFenceAsync(string file, CancellationToken ct = default) =>
+        GetFenceCoreAsync(FencedInner, file, ct);
+
+    /// <inheritdoc/>
     public async ValueTask<StoreResult> FlushAsync(string file, CancellationToken ct = default)
     {
         Decision decision = Decide(isWrite: false, 0);
@@ -119,6 +144,64 @@ public sealed class FaultyStore : IPageStore
 
     /// <inheritdoc/>
     public ValueTask DisposeAsync() => _inner.DisposeAsync();
+
+    /// <summary>The inner store as a fenced store; a fenced call on a wrapper of any other store is misuse.</summary>
+    private IFencedPageStore FencedInner => _inner as IFencedPageStore
+        ?? throw new NotSupportedException($"this FaultyStore wraps a store of kind '{_inner.Kind}' ({_inner.GetType().Name}) that is not an IFencedPageStore, so it cannot forward a fenced call");
+
+    /// <summary>A write, fenced unless <paramref name="generation"/> is <see cref="long.MaxValue"/>: its faults drawn, then forwarded whole or short.</summary>
+    private async ValueTask<StoreResult> WriteCoreAsync(IPageStore inner, string file, long offset, ReadOnlyMemory<byte> source, WriteDurability durability, long generation, CancellationToken ct)
+    {
+        Decision decision = Decide(isWrite: true, source.Length);
+        await DelayAsync(decision, ct).ConfigureAwait(false);
+        if (decision.Error)
+        {
+            return Injected($"write '{file}' at {offset}");
+        }
+
+        if (decision.ShortLength >= 0)
+        {
+            StoreResult partial = await ForwardWriteAsync(inner, file, offset, source[..decision.ShortLength], durability, generation, ct).ConfigureAwait(false);
+            if (!partial.IsOk)
+            {
+                return partial;
+            }
+
+            return StoreResult.Failed(new StoreError(StoreErrorKind.Injected, $"injected short write of '{file}' at {offset}: {decision.ShortLength} of {source.Length} bytes written", Options.TransientErrors), decision.ShortLength);
+        }
+
+        return await ForwardWriteAsync(inner, file, offset, source, durability, generation, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>The inner store's write: the unfenced one for <see cref="long.MaxValue"/>, else the fenced one.</summary>
+    private static ValueTask<StoreResult> ForwardWriteAsync(IPageStore inner, string file, long offset, ReadOnlyMemory<byte> source, WriteDurability durability, long generation, CancellationToken ct) =>
+        generation == long.MaxValue
+            ? inner.WriteAsync(file, offset, source, durability, ct)
+            : ((IFencedPageStore)inner).WriteAsync(file, offset, source, durability, generation, ct);
+
+    /// <summary>A fenced size change: its faults drawn, then forwarded.</summary>
+    private async ValueTask<StoreResult> SetSizeFencedAsync(IFencedPageStore inner, string file, long size, long generation, CancellationToken ct)
+    {
+        Decision decision = Decide(isWrite: false, 0);
+        await DelayAsync(decision, ct).ConfigureAwait(false);
+        return decision.Error ? Injected($"set size of '{file}' to {size}") : await inner.SetSizeAsync(file, size, generation, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>A fence: its faults drawn, then forwarded.</summary>
+    private async ValueTask<StoreResult> FenceCoreAsync(IFencedPageStore inner, string file, long generation, CancellationToken ct)
+    {
+        Decision decision = Decide(isWrite: false, 0);
+        await DelayAsync(decision, ct).ConfigureAwait(false);
+        return decision.Error ? Injected($"fence '{file}' at generation {generation}") : await inner.FenceAsync(file, generation, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>A read of a fence: its faults drawn, then forwarded.</summary>
+    private async ValueTask<StoreResult> GetFenceCoreAsync(IFencedPageStore inner, string file, CancellationToken ct)
+    {
+        Decision decision = Decide(isWrite: false, 0);
+        await DelayAsync(decision, ct).ConfigureAwait(false);
+        return decision.Error ? Injected($"fence of '{file}'") : await inner.GetFenceAsync(file, ct).ConfigureAwait(false);
+    }
 
     /// <summary>Draws this call's faults, always in the same order so that a seed replays exactly.</summary>
     private Decision Decide(bool isWrite, int length)

@@ -1,3 +1,4 @@
+using System.Data;
 using ActorPager.Storage.Internal;
 using Npgsql;
 using NpgsqlTypes;
@@ -158,7 +159,11 @@ public sealed partial class PostgresStore
         return error is null ? StoreResult.Ok(size) : StoreResult.Failed(error);
     }
 
-    /// <summary>Commits one batch: one transaction, every statement in one round trip, retried when transient.</summary>
+    /// <summary>
+    /// Commits one batch: one transaction, every statement in one round trip, retried when
+    /// transient. A batch holding fenced changes first reads their fences in the same transaction
+    /// (one more round trip) and leaves the refused changes out.
+    /// </summary>
     private async ValueTask<StoreError?> CommitAsync(IReadOnlyList<PendingWrite> batch, bool durable, CancellationToken ct)
     {
         StoreError? error = await EnsureInitializedAsync(ct).ConfigureAwait(false);
@@ -167,15 +172,37 @@ public sealed partial class PostgresStore
             return error;
         }
 
+        bool fenced = false;
+        foreach (PendingWrite write in batch)
+        {
+            fenced |= write.IsFenced;
+        }
+
         int attempt = 0;
         return await WithRetriesAsync(
             async token =>
             {
                 attempt++;
                 await using NpgsqlConnection connection = await _dataSource.OpenConnectionAsync(token).ConfigureAwait(false);
-                await using NpgsqlTransaction transaction = await connection.BeginTransactionAsync(token).ConfigureAwait(false);
+
+                // READ COMMITTED said outright where fences are read: each statement then takes its
+                // snapshot when it starts, so the fence read after the lock statement sees every
+                // fence committed before the lock was granted (under REPEATABLE READ the snapshot
+                // would date from the lock statement's start, before a fence it waited for).
+                await using NpgsqlTransaction transaction = fenced
+                    ? await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, token).ConfigureAwait(false)
+                    : await connection.BeginTransactionAsync(token).ConfigureAwait(false);
+                if (fenced)
+                {
+                    await CheckFencesAsync(connection, batch, token).ConfigureAwait(false);
+                }
+
                 await using NpgsqlBatch statements = BuildBatch(connection, batch, durable);
-                await statements.ExecuteNonQueryAsync(token).ConfigureAwait(false);
+                if (statements.BatchCommands.Count > 0)
+                {
+                    await statements.ExecuteNonQueryAsync(token).ConfigureAwait(false);
+                }
+
                 Exception? injected = FaultBeforeCommit?.Invoke(attempt);
                 if (injected is not null)
                 {
@@ -187,6 +214,133 @@ public sealed partial class PostgresStore
             },
             $"commit of {batch.Count} changes",
             ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Takes the shared fence lock of every file with a fenced change in the batch, reads their
+    /// fences, and sets the refusal of each fenced change older than its file's fence (clearing
+    /// those of an earlier attempt). The locks are held until the transaction ends.
+    /// </summary>
+    private async ValueTask CheckFencesAsync(NpgsqlConnection connection, IReadOnlyList<PendingWrite> batch, CancellationToken ct)
+    {
+        var files = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (PendingWrite write in batch)
+        {
+            write.Refusal = null;
+            if (write.IsFenced)
+            {
+                files.Add(write.File);
+            }
+        }
+
+        string[] names = [.. files];
+        await using var statements = new NpgsqlBatch(connection);
+        var lockShared = new NpgsqlBatchCommand(_sql.LockFencesShared);
+        lockShared.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = names });
+        statements.BatchCommands.Add(lockShared);
+        var read = new NpgsqlBatchCommand(_sql.ReadFences);
+        read.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = names });
+        statements.BatchCommands.Add(read);
+
+        var fences = new Dictionary<string, long>(StringComparer.Ordinal);
+        await using (NpgsqlDataReader reader = await statements.ExecuteReaderAsync(ct).ConfigureAwait(false))
+        {
+            // The first result is the lock statement's (a void per lock); the second the fences.
+            while (await reader.ReadAsync(ct).ConfigureAwait(false))
+            {
+            }
+
+            if (await reader.NextResultAsync(ct).ConfigureAwait(false))
+            {
+                while (await reader.ReadAsync(ct).ConfigureAwait(false))
+                {
+                    fences[reader.GetString(0)] = reader.GetInt64(1);
+                }
+            }
+        }
+
+        foreach (PendingWrite write in batch)
+        {
+            if (write.IsFenced && fences.TryGetValue(write.File, out long fence) && fence > write.Generation)
+            {
+                write.Refusal = StoreError.Fenced(write.File, write.Kind == PendingWriteKind.Write ? "write" : "set size", write.Generation, fence);
+            }
+        }
+    }
+
+    /// <summary>Raises a fence in a transaction of its own, under the file's exclusive fence lock.</summary>
+    private async ValueTask<StoreResult> FenceCoreAsync(string file, long generation, CancellationToken ct)
+    {
+        StoreError? error = await EnsureInitializedAsync(ct).ConfigureAwait(false);
+        if (error is not null)
+        {
+            return StoreResult.Failed(error);
+        }
+
+        long fence = 0;
+        error = await WithRetriesAsync(
+            async token =>
+            {
+                await using NpgsqlConnection connection = await _dataSource.OpenConnectionAsync(token).ConfigureAwait(false);
+                await using NpgsqlTransaction transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, token).ConfigureAwait(false);
+                await using var statements = new NpgsqlBatch(connection);
+                var lockExclusive = new NpgsqlBatchCommand(_sql.LockFenceExclusive);
+                lockExclusive.Parameters.Add(new NpgsqlParameter<string> { TypedValue = file });
+                statements.BatchCommands.Add(lockExclusive);
+                var raise = new NpgsqlBatchCommand(_sql.RaiseFence);
+                raise.Parameters.Add(new NpgsqlParameter<string> { TypedValue = file });
+                raise.Parameters.Add(new NpgsqlParameter<long> { TypedValue = generation });
+                statements.BatchCommands.Add(raise);
+                await using (NpgsqlDataReader reader = await statements.ExecuteReaderAsync(token).ConfigureAwait(false))
+                {
+                    // Past the lock statement's result to the fence now in force.
+                    await reader.NextResultAsync(token).ConfigureAwait(false);
+                    await reader.ReadAsync(token).ConfigureAwait(false);
+                    fence = reader.GetInt64(0);
+                }
+
+                if (fence > generation)
+                {
+                    // Fenced higher already: GREATEST kept the row's value, and nothing is committed.
+                    await transaction.RollbackAsync(token).ConfigureAwait(false);
+                    return null;
+                }
+
+                await transaction.CommitAsync(token).ConfigureAwait(false);
+                return null;
+            },
+            $"fence of '{file}' at generation {generation}",
+            ct).ConfigureAwait(false);
+        if (error is not null)
+        {
+            return StoreResult.Failed(error);
+        }
+
+        return fence > generation ? StoreResult.Failed(StoreError.Fenced(file, "fence", generation, fence)) : StoreResult.Ok(generation);
+    }
+
+    /// <summary>Reads a file's fence.</summary>
+    private async ValueTask<StoreResult> GetFenceCoreAsync(string file, CancellationToken ct)
+    {
+        StoreError? error = await EnsureInitializedAsync(ct).ConfigureAwait(false);
+        if (error is not null)
+        {
+            return StoreResult.Failed(error);
+        }
+
+        long fence = 0;
+        error = await WithRetriesAsync(
+            async token =>
+            {
+                await using NpgsqlConnection connection = await _dataSource.OpenConnectionAsync(token).ConfigureAwait(false);
+                await using var command = new NpgsqlCommand(_sql.GetFence, connection);
+                command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = file });
+                fence = await command.ExecuteScalarAsync(token).ConfigureAwait(false) is long stored ? stored : 0;
+                return null;
+            },
+            $"fence of '{file}'",
+            ct).ConfigureAwait(false);
+        return error is null ? StoreResult.Ok(fence) : StoreResult.Failed(error);
     }
 
     /// <summary>The statements of a batch, in order.</summary>
@@ -202,6 +356,12 @@ public sealed partial class PostgresStore
 
         foreach (PendingWrite write in batch)
         {
+            if (write.Refusal is not null)
+            {
+                // Fenced: left out; the group committer answers its refusal, the rest commits.
+                continue;
+            }
+
             switch (write.Kind)
             {
                 case PendingWriteKind.Write:
@@ -326,6 +486,51 @@ public sealed partial class PostgresStore
     /// <summary>The statements of one schema.</summary>
     private sealed class Sql(string schema)
     {
+        /// <summary>
+        /// The shared fence lock of each file in $1, in the order of their keys. A fence lock is
+        /// the advisory lock (hashtext('actorpager.fence.' + schema), hashtext(file)): advisory
+        /// locks are per database, so the schema is part of the key; two files whose hashes collide
+        /// share a lock, which costs waiting, never correctness. Why fencing holds
+        /// (the guarantee of <see cref="IFencedPageStore.FenceAsync"/>):
+        /// <list type="number">
+        /// <item>A batch with fenced changes takes these shared locks, then (in a later statement,
+        /// so with a later snapshot, under READ COMMITTED) reads the fences, decides, writes and
+        /// commits, holding the locks to the end of its transaction.</item>
+        /// <item>FenceAsync takes the same lock exclusively before it changes the fence row, and
+        /// holds it until it commits. An exclusive lock waits for every shared holder.</item>
+        /// <item>So a batch that read the old fence holds its shared lock, and FenceAsync cannot
+        /// commit (nor answer) until that batch has committed or rolled back: it committed before
+        /// the fence answered. A batch that takes its shared lock after FenceAsync committed reads
+        /// the new fence, and leaves out every change older than it. There is no third case: the
+        /// two locks cannot be held at once.</item>
+        /// </list>
+        /// A row lock (SELECT ... FOR SHARE on the fence row, which INSERT ... ON CONFLICT DO
+        /// UPDATE in FenceAsync would wait for) gives the same ordering only for files that
+        /// already have a fence row: a batch writing a never-fenced file finds no row to lock, and
+        /// a first fence would not wait for it. It would also write every fenced batch's lock into
+        /// the row (and the WAL); advisory locks live in shared memory only. Taking the locks in
+        /// key order keeps two batches from deadlocking through a fence queued between them;
+        /// should a deadlock happen anyway (hash collisions), PostgreSQL aborts one transaction
+        /// with 40P01, which is transient and retried.
+        /// </summary>
+        public string LockFencesShared { get; } = $"""
+            SELECT pg_advisory_xact_lock_shared(hashtext('actorpager.fence.{schema}'), k)
+            FROM (SELECT DISTINCT hashtext(name) AS k FROM unnest($1::text[]) AS name) AS keys
+            ORDER BY k
+            """;
+
+        /// <summary>The fences of the files in $1 (files never fenced have no row).</summary>
+        public string ReadFences { get; } = $"SELECT file, generation FROM {schema}.fence WHERE file = ANY($1)";
+
+        /// <summary>The exclusive fence lock of the file $1.</summary>
+        public string LockFenceExclusive { get; } = $"SELECT pg_advisory_xact_lock(hashtext('actorpager.fence.{schema}'), hashtext($1))";
+
+        /// <summary>Raise the fence of $1 to $2 if higher, answering the fence now in force.</summary>
+        public string RaiseFence { get; } = $"INSERT INTO {schema}.fence AS f (file, generation) VALUES ($1, $2) ON CONFLICT (file) DO UPDATE SET generation = GREATEST(f.generation, EXCLUDED.generation) RETURNING generation";
+
+        /// <summary>The fence of a file.</summary>
+        public string GetFence { get; } = $"SELECT generation FROM {schema}.fence WHERE file = $1";
+
         /// <summary>The size and the rows of a range.</summary>
         public string ReadRange { get; } = $"""
             SELECT -1::bigint, NULL::bytea, COALESCE((SELECT size FROM {schema}.files WHERE file = $1), 0)

@@ -14,7 +14,15 @@ namespace ActorPager.Storage;
 /// pooled by Npgsql. Transient errors are retried with a bound, then answered as Error.
 /// Thread-safe.
 /// </summary>
-public sealed partial class PostgresStore : IPageStore
+/// <remarks>
+/// Fences (<see cref="IFencedPageStore"/>) are rows of <c>fence</c> in the schema, shared by every
+/// node on it. A batch holding fenced changes reads their files' fences inside its own
+/// transaction, under a shared advisory lock per file that <see cref="FenceAsync"/> takes
+/// exclusively, and leaves out the changes that are refused; the rest of the batch commits.
+/// Nothing about fences is cached, so every node sees every other node's fence. Vectored reads
+/// go buffer by buffer; vectored writes are gathered into one change.
+/// </remarks>
+public sealed partial class PostgresStore : IFencedPageStore
 {
     /// <summary>The migrations, in order; entry i brings the schema from version i to i + 1.</summary>
     private static readonly string[] Migrations =
@@ -23,6 +31,9 @@ public sealed partial class PostgresStore : IPageStore
         CREATE TABLE {0}.meta (key text PRIMARY KEY, value bigint NOT NULL);
         CREATE TABLE {0}.files (file text PRIMARY KEY, size bigint NOT NULL);
         CREATE TABLE {0}.pages (file text NOT NULL, idx bigint NOT NULL, data bytea NOT NULL, PRIMARY KEY (file, idx));
+        """,
+        """
+        CREATE TABLE {0}.fence (file text PRIMARY KEY, generation bigint NOT NULL);
         """,
     ];
 
@@ -132,6 +143,35 @@ public sealed partial class PostgresStore : IPageStore
     }
 
     /// <inheritdoc/>
+    /// <remarks>Checked in the transaction of its batch; refused alone when fenced, the rest of the batch commits.</remarks>
+    public ValueTask<StoreResult> WriteAsync(string file, long offset, ReadOnlyMemory<byte> source, WriteDurability durability, long generation, CancellationToken ct = default)
+    {
+        ct.ThrowIfCancellationRequested();
+        return _committer.Write(_disposed, file, offset, source, durability, generation);
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>Buffer by buffer, one read each, as <see cref="VectoredIo"/>'s fallback did before the store was vectored.</remarks>
+    public ValueTask<StoreResult> ReadVectorAsync(string file, long offset, IReadOnlyList<Memory<byte>> destinations, ReadOptions options = default, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(destinations);
+        return VectoredIo.ReadBySegmentsAsync(this, file, offset, destinations, options, ct);
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>The buffers are gathered into one change, so the write is one run of rows in one transaction.</remarks>
+    public ValueTask<StoreResult> WriteVectorAsync(string file, long offset, IReadOnlyList<ReadOnlyMemory<byte>> sources, WriteDurability durability, CancellationToken ct = default) =>
+        WriteVectorAsync(file, offset, sources, durability, long.MaxValue, ct);
+
+    /// <inheritdoc/>
+    /// <remarks>The buffers are gathered into one change, so the write is one run of rows in one transaction.</remarks>
+    public ValueTask<StoreResult> WriteVectorAsync(string file, long offset, IReadOnlyList<ReadOnlyMemory<byte>> sources, WriteDurability durability, long generation, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(sources);
+        return WriteAsync(file, offset, VectoredIo.Gather(sources), durability, generation, ct);
+    }
+
+    /// <inheritdoc/>
     public ValueTask<StoreResult> GetSizeAsync(string file, CancellationToken ct = default)
     {
         ct.ThrowIfCancellationRequested();
@@ -144,6 +184,35 @@ public sealed partial class PostgresStore : IPageStore
     {
         ct.ThrowIfCancellationRequested();
         return _committer.SetSize(_disposed, file, size);
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<StoreResult> SetSizeAsync(string file, long size, long generation, CancellationToken ct = default)
+    {
+        ct.ThrowIfCancellationRequested();
+        return _committer.SetSize(_disposed, file, size, generation);
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// Its own transaction, not a change of the group commit: it takes the file's fence lock
+    /// exclusively, so it waits for every batch (of any node) that read the file's fence under the
+    /// shared lock, then raises the row and commits durably. See the comment on
+    /// <c>Sql.LockFencesShared</c> for why that gives the guarantee.
+    /// </remarks>
+    public ValueTask<StoreResult> FenceAsync(string file, long generation, CancellationToken ct = default)
+    {
+        ct.ThrowIfCancellationRequested();
+        StoreError? error = _disposed ? StoreError.Disposed : FileNames.Check(file) ?? Checks.Generation(file, generation);
+        return error is not null ? new(StoreResult.Failed(error)) : FenceCoreAsync(file, generation, ct);
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<StoreResult> GetFenceAsync(string file, CancellationToken ct = default)
+    {
+        ct.ThrowIfCancellationRequested();
+        StoreError? error = _disposed ? StoreError.Disposed : FileNames.Check(file);
+        return error is not null ? new(StoreResult.Failed(error)) : GetFenceCoreAsync(file, ct);
     }
 
     /// <inheritdoc/>

@@ -11,10 +11,19 @@ namespace ActorPager.Storage;
 /// with synchronous=FULL, others with NORMAL. Reads run on pooled reader connections and see the
 /// last committed state. A missing row inside the file size is a hole. Thread-safe.
 /// </summary>
-public sealed class SqliteStore : IVectoredPageStore
+/// <remarks>
+/// Fences (<see cref="IFencedPageStore"/>) are rows of a <c>fence</c> table in the same database.
+/// A fenced change reads its file's fence inside the transaction that applies it, so the check
+/// and the change commit together; a refused change is left out and the rest of its group commit
+/// still commits. A fence is written by the same committer, in order with the changes, and
+/// answers only after its transaction commits durably. Nothing is cached: a second process (or a
+/// second store instance) on the same database is checked as well, since SQLite runs one write
+/// transaction at a time (transactions begin IMMEDIATE) and each reads the fence afresh.
+/// </remarks>
+public sealed class SqliteStore : IFencedPageStore
 {
-    /// <summary>The version of the schema this code writes.</summary>
-    internal const int SchemaVersion = 1;
+    /// <summary>The version of the schema this code writes: 2 added the <c>fence</c> table.</summary>
+    internal const int SchemaVersion = 2;
 
     /// <summary>Reader connections kept for reuse.</summary>
     private const int MaxIdleReaders = 8;
@@ -106,6 +115,14 @@ public sealed class SqliteStore : IVectoredPageStore
     }
 
     /// <inheritdoc/>
+    /// <remarks>The fence is read in the transaction that writes, and the write is left out of it when fenced.</remarks>
+    public ValueTask<StoreResult> WriteAsync(string file, long offset, ReadOnlyMemory<byte> source, WriteDurability durability, long generation, CancellationToken ct = default)
+    {
+        ct.ThrowIfCancellationRequested();
+        return _committer.Write(_disposed, file, offset, source, durability, generation);
+    }
+
+    /// <inheritdoc/>
     /// <remarks>One statement for the whole range, its rows scattered into the buffers.</remarks>
     public ValueTask<StoreResult> ReadVectorAsync(string file, long offset, IReadOnlyList<Memory<byte>> destinations, ReadOptions options = default, CancellationToken ct = default)
     {
@@ -129,23 +146,15 @@ public sealed class SqliteStore : IVectoredPageStore
 
     /// <inheritdoc/>
     /// <remarks>The buffers are gathered into one change, so the write is one row run in one transaction.</remarks>
-    public ValueTask<StoreResult> WriteVectorAsync(string file, long offset, IReadOnlyList<ReadOnlyMemory<byte>> sources, WriteDurability durability, CancellationToken ct = default)
+    public ValueTask<StoreResult> WriteVectorAsync(string file, long offset, IReadOnlyList<ReadOnlyMemory<byte>> sources, WriteDurability durability, CancellationToken ct = default) =>
+        WriteVectorAsync(file, offset, sources, durability, long.MaxValue, ct);
+
+    /// <inheritdoc/>
+    /// <remarks>The buffers are gathered into one change, so the write is one row run in one transaction.</remarks>
+    public ValueTask<StoreResult> WriteVectorAsync(string file, long offset, IReadOnlyList<ReadOnlyMemory<byte>> sources, WriteDurability durability, long generation, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(sources);
-        if (sources.Count == 1)
-        {
-            return WriteAsync(file, offset, sources[0], durability, ct);
-        }
-
-        var gathered = new byte[VectorBuffers.TotalLength(sources)];
-        int at = 0;
-        foreach (ReadOnlyMemory<byte> source in sources)
-        {
-            source.Span.CopyTo(gathered.AsSpan(at));
-            at += source.Length;
-        }
-
-        return WriteAsync(file, offset, gathered, durability, ct);
+        return WriteAsync(file, offset, VectoredIo.Gather(sources), durability, generation, ct);
     }
 
     /// <inheritdoc/>
@@ -163,6 +172,36 @@ public sealed class SqliteStore : IVectoredPageStore
     {
         ct.ThrowIfCancellationRequested();
         return _committer.SetSize(_disposed, file, size);
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<StoreResult> SetSizeAsync(string file, long size, long generation, CancellationToken ct = default)
+    {
+        ct.ThrowIfCancellationRequested();
+        return _committer.SetSize(_disposed, file, size, generation);
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// The fence is a change like a write, queued to the same committer: changes queued before it
+    /// commit before it or in its transaction, ahead of it; changes after it, from this store or
+    /// from any other connection to the database, read it in their own transaction. It answers
+    /// once its transaction has committed with the durable synchronous level.
+    /// </remarks>
+    public ValueTask<StoreResult> FenceAsync(string file, long generation, CancellationToken ct = default)
+    {
+        ct.ThrowIfCancellationRequested();
+        return _committer.Fence(_disposed, file, generation);
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<StoreResult> GetFenceAsync(string file, CancellationToken ct = default)
+    {
+        ct.ThrowIfCancellationRequested();
+        StoreError? error = _disposed ? StoreError.Disposed : FileNames.Check(file);
+        return error is not null
+            ? new(StoreResult.Failed(error))
+            : new(Task.Run(() => WithReader(r => StoreResult.Ok(r.GetFence(file)), $"fence of '{file}'"), CancellationToken.None));
     }
 
     /// <inheritdoc/>
@@ -272,6 +311,12 @@ public sealed class SqliteStore : IVectoredPageStore
         /// <summary>Change a row of meta, so a flush's transaction writes and its commit syncs.</summary>
         private readonly SqliteCommand _countFlush;
 
+        /// <summary>SELECT the generation a file is fenced at.</summary>
+        private readonly SqliteCommand _selectFence;
+
+        /// <summary>Set a file's fence.</summary>
+        private readonly SqliteCommand _setFence;
+
         /// <summary>The synchronous level the connection is at.</summary>
         private SqliteSynchronous? _level;
 
@@ -289,6 +334,7 @@ public sealed class SqliteStore : IVectoredPageStore
                     CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
                     CREATE TABLE IF NOT EXISTS files (file TEXT PRIMARY KEY, size INTEGER NOT NULL) WITHOUT ROWID;
                     CREATE TABLE IF NOT EXISTS pages (file TEXT NOT NULL, idx INTEGER NOT NULL, data BLOB NOT NULL, PRIMARY KEY (file, idx)) WITHOUT ROWID;
+                    CREATE TABLE IF NOT EXISTS fence (file TEXT PRIMARY KEY, generation INTEGER NOT NULL) WITHOUT ROWID;
                     """);
                 long storedRowSize = ReadOrInitMeta("row_size", rowSize);
                 if (storedRowSize != rowSize)
@@ -300,6 +346,14 @@ public sealed class SqliteStore : IVectoredPageStore
                 if (version > SchemaVersion)
                 {
                     throw new InvalidOperationException($"the SQLite store '{connectionString}' has schema version {version}; this build knows up to {SchemaVersion}");
+                }
+
+                if (version < SchemaVersion)
+                {
+                    // Version 1 had no fence table; it was created above. Recording the new version
+                    // keeps a build that does not know fences from opening the database and
+                    // writing past them.
+                    Execute($"UPDATE meta SET value = {SchemaVersion} WHERE key = 'schema_version';");
                 }
 
                 _ = ReadOrInitMeta("flushes", 0);
@@ -317,6 +371,8 @@ public sealed class SqliteStore : IVectoredPageStore
             _setSize = Prepare("INSERT INTO files (file, size) VALUES ($file, $size) ON CONFLICT (file) DO UPDATE SET size = excluded.size", ("$file", SqliteType.Text), ("$size", SqliteType.Integer));
             _deleteFrom = Prepare("DELETE FROM pages WHERE file = $file AND idx >= $idx", ("$file", SqliteType.Text), ("$idx", SqliteType.Integer));
             _countFlush = Prepare("UPDATE meta SET value = value + 1 WHERE key = 'flushes'");
+            _selectFence = Prepare("SELECT generation FROM fence WHERE file = $file", ("$file", SqliteType.Text));
+            _setFence = Prepare("INSERT INTO fence (file, generation) VALUES ($file, $generation) ON CONFLICT (file) DO UPDATE SET generation = excluded.generation", ("$file", SqliteType.Text), ("$generation", SqliteType.Integer));
         }
 
         /// <summary>Runs a batch as one transaction at the given synchronous level.</summary>
@@ -329,8 +385,10 @@ public sealed class SqliteStore : IVectoredPageStore
                 _level = level;
             }
 
-            using SqliteTransaction transaction = _connection.BeginTransaction();
-            foreach (SqliteCommand command in new[] { _selectRow, _upsertRow, _growSize, _setSize, _deleteFrom, _countFlush })
+            // IMMEDIATE (not deferred), said outright: the transaction holds the database's write lock
+            // from its start, so the fences it reads cannot change under it, whoever else writes.
+            using SqliteTransaction transaction = _connection.BeginTransaction(deferred: false);
+            foreach (SqliteCommand command in Commands)
             {
                 command.Transaction = transaction;
             }
@@ -340,10 +398,21 @@ public sealed class SqliteStore : IVectoredPageStore
                 switch (write.Kind)
                 {
                     case PendingWriteKind.Write:
-                        Write(write.File, write.Offset, write.Source.Span);
+                        if (Admit(write, "write"))
+                        {
+                            Write(write.File, write.Offset, write.Source.Span);
+                        }
+
                         break;
                     case PendingWriteKind.SetSize:
-                        SetSize(write.File, write.Offset);
+                        if (Admit(write, "set size"))
+                        {
+                            SetSize(write.File, write.Offset);
+                        }
+
+                        break;
+                    case PendingWriteKind.Fence:
+                        RaiseFence(write);
                         break;
                     default:
                         // A commit with nothing written syncs nothing; touching a row makes the
@@ -355,6 +424,54 @@ public sealed class SqliteStore : IVectoredPageStore
             }
 
             transaction.Commit();
+        }
+
+        /// <summary>Every prepared statement.</summary>
+        private SqliteCommand[] Commands => [_selectRow, _upsertRow, _growSize, _setSize, _deleteFrom, _countFlush, _selectFence, _setFence];
+
+        /// <summary>
+        /// Checks a change against its file's fence, read in this transaction: answers whether it
+        /// goes ahead, and sets its refusal when it does not. Unfenced changes are not checked.
+        /// </summary>
+        private bool Admit(PendingWrite write, string operation)
+        {
+            write.Refusal = null;
+            if (!write.IsFenced)
+            {
+                return true;
+            }
+
+            long fence = ReadFence(write.File);
+            if (fence > write.Generation)
+            {
+                write.Refusal = StoreError.Fenced(write.File, operation, write.Generation, fence);
+                return false;
+            }
+
+            return true;
+        }
+
+        /// <summary>Raises a file's fence to the change's generation, or refuses it when the fence is higher.</summary>
+        private void RaiseFence(PendingWrite write)
+        {
+            long fence = ReadFence(write.File);
+            if (fence > write.Generation)
+            {
+                write.Refusal = StoreError.Fenced(write.File, "fence", write.Generation, fence);
+                return;
+            }
+
+            write.Refusal = null;
+            _setFence.Parameters["$file"].Value = write.File;
+            _setFence.Parameters["$generation"].Value = write.Generation;
+            _setFence.ExecuteNonQuery();
+        }
+
+        /// <summary>The generation a file is fenced at, 0 when never fenced.</summary>
+        private long ReadFence(string file)
+        {
+            _selectFence.Parameters["$file"].Value = file;
+            return _selectFence.ExecuteScalar() is long fence ? fence : 0;
         }
 
         /// <summary>Writes bytes into rows, reading back a row that is only partly covered.</summary>
@@ -460,7 +577,7 @@ public sealed class SqliteStore : IVectoredPageStore
         /// <inheritdoc/>
         public void Dispose()
         {
-            foreach (SqliteCommand command in new[] { _selectRow, _upsertRow, _growSize, _setSize, _deleteFrom, _countFlush })
+            foreach (SqliteCommand command in Commands)
             {
                 command.Dispose();
             }
@@ -484,6 +601,9 @@ public sealed class SqliteStore : IVectoredPageStore
         /// <summary>The size of a file.</summary>
         private readonly SqliteCommand _size;
 
+        /// <summary>The generation a file is fenced at.</summary>
+        private readonly SqliteCommand _fence;
+
         /// <summary>Opens a reader connection.</summary>
         public Reader(string connectionString, int rowSize)
         {
@@ -502,6 +622,9 @@ public sealed class SqliteStore : IVectoredPageStore
             _size = _connection.CreateCommand();
             _size.CommandText = "SELECT size FROM files WHERE file = $file";
             _size.Parameters.Add("$file", SqliteType.Text);
+            _fence = _connection.CreateCommand();
+            _fence.CommandText = "SELECT generation FROM fence WHERE file = $file";
+            _fence.Parameters.Add("$file", SqliteType.Text);
         }
 
         /// <summary>Reads a range into several buffers: zeros first, then every row found copied over them.</summary>
@@ -556,11 +679,19 @@ public sealed class SqliteStore : IVectoredPageStore
             return _size.ExecuteScalar() is long size ? size : 0;
         }
 
+        /// <summary>Reads the generation a file is fenced at, 0 when never fenced.</summary>
+        public long GetFence(string file)
+        {
+            _fence.Parameters["$file"].Value = file;
+            return _fence.ExecuteScalar() is long fence ? fence : 0;
+        }
+
         /// <inheritdoc/>
         public void Dispose()
         {
             _range.Dispose();
             _size.Dispose();
+            _fence.Dispose();
             _connection.Dispose();
         }
     }

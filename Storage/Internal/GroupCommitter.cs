@@ -10,7 +10,11 @@ namespace ActorPager.Storage.Internal;
 /// </summary>
 internal sealed class GroupCommitter : IAsyncDisposable
 {
-    /// <summary>Commits one batch, in order, as one transaction; answers null or the error for all of it. Must not throw.</summary>
+    /// <summary>
+    /// Commits one batch, in order, as one transaction; answers null or the error for all of it.
+    /// A change refused alone (fenced) is left out of the transaction with its
+    /// <see cref="PendingWrite.Refusal"/> set, and answers that while the others commit. Must not throw.
+    /// </summary>
     public delegate ValueTask<StoreError?> CommitBatch(IReadOnlyList<PendingWrite> batch, bool durable, CancellationToken ct);
 
     /// <summary>Changes waiting for a transaction.</summary>
@@ -66,23 +70,30 @@ internal sealed class GroupCommitter : IAsyncDisposable
     public ValueTask<StoreResult> Enqueue(PendingWrite write) =>
         _queue.Writer.TryWrite(write) ? write.Task : new(StoreResult.Failed(StoreError.Disposed));
 
-    /// <summary>A store's WriteAsync: checks the name and range (nothing is queued for bad input), then queues the write.</summary>
-    public ValueTask<StoreResult> Write(bool disposed, string file, long offset, ReadOnlyMemory<byte> source, WriteDurability durability)
+    /// <summary>A store's WriteAsync: checks the name, range and generation (nothing is queued for bad input), then queues the write.</summary>
+    public ValueTask<StoreResult> Write(bool disposed, string file, long offset, ReadOnlyMemory<byte> source, WriteDurability durability, long generation = long.MaxValue)
     {
-        var error = disposed ? StoreError.Disposed : Checks.Range(file, offset, source.Length);
+        var error = disposed ? StoreError.Disposed : Checks.Range(file, offset, source.Length) ?? Checks.Generation(file, generation);
         if (error is not null)
         {
             return new(StoreResult.Failed(error));
         }
 
-        return source.IsEmpty ? new(StoreResult.Ok(0)) : Enqueue(new PendingWrite(PendingWriteKind.Write, file, offset, source, durability));
+        return source.IsEmpty ? new(StoreResult.Ok(0)) : Enqueue(new PendingWrite(PendingWriteKind.Write, file, offset, source, durability, generation));
     }
 
     /// <summary>A store's SetSizeAsync: checks, then queues the size change.</summary>
-    public ValueTask<StoreResult> SetSize(bool disposed, string file, long size)
+    public ValueTask<StoreResult> SetSize(bool disposed, string file, long size, long generation = long.MaxValue)
     {
-        var error = disposed ? StoreError.Disposed : Checks.Size(file, size);
-        return error is not null ? new(StoreResult.Failed(error)) : Enqueue(new PendingWrite(PendingWriteKind.SetSize, file, size, default, WriteDurability.Buffered));
+        var error = disposed ? StoreError.Disposed : Checks.Size(file, size) ?? Checks.Generation(file, generation);
+        return error is not null ? new(StoreResult.Failed(error)) : Enqueue(new PendingWrite(PendingWriteKind.SetSize, file, size, default, WriteDurability.Buffered, generation));
+    }
+
+    /// <summary>A store's FenceAsync, for a store whose fences are written by its committer: checks, then queues the fence (durable).</summary>
+    public ValueTask<StoreResult> Fence(bool disposed, string file, long generation)
+    {
+        var error = disposed ? StoreError.Disposed : FileNames.Check(file) ?? Checks.Generation(file, generation);
+        return error is not null ? new(StoreResult.Failed(error)) : Enqueue(new PendingWrite(PendingWriteKind.Fence, file, 0, default, WriteDurability.Durable, generation));
     }
 
     /// <summary>A store's FlushAsync: checks the name, then queues a durable flush.</summary>
@@ -179,7 +190,10 @@ internal sealed class GroupCommitter : IAsyncDisposable
 
             foreach (PendingWrite write in batch)
             {
-                write.TrySetResult(error is null ? write.Success : StoreResult.Failed(error));
+                write.TrySetResult(
+                    error is not null ? StoreResult.Failed(error)
+                    : write.Refusal is not null ? StoreResult.Failed(write.Refusal)
+                    : write.Success);
             }
         }
     }

@@ -11,6 +11,9 @@ internal enum PendingWriteKind
 
     /// <summary>Make everything committed so far durable.</summary>
     Flush,
+
+    /// <summary>Raise the file's fence to the change's generation (a store whose fences are rows written by its committer).</summary>
+    Fence,
 }
 
 /// <summary>
@@ -20,9 +23,10 @@ internal enum PendingWriteKind
 internal sealed class PendingWrite : StoreCompletion
 {
     /// <summary>Creates a queued change.</summary>
-    public PendingWrite(PendingWriteKind kind, string file, long offset, ReadOnlyMemory<byte> source, WriteDurability durability)
+    public PendingWrite(PendingWriteKind kind, string file, long offset, ReadOnlyMemory<byte> source, WriteDurability durability, long generation = long.MaxValue)
         : base(runContinuationsAsynchronously: true)
     {
+        Generation = generation;
         Kind = kind;
         File = file;
         Offset = offset;
@@ -45,9 +49,26 @@ internal sealed class PendingWrite : StoreCompletion
     /// <summary>Write: when it may complete.</summary>
     public WriteDurability Durability { get; }
 
-    /// <summary>Whether the transaction holding this change must be durable when it commits.</summary>
-    public bool NeedsDurableCommit => Kind == PendingWriteKind.Flush || (Kind == PendingWriteKind.Write && Durability == WriteDurability.Durable);
+    /// <summary>Write and SetSize: the writer's ownership generation, <see cref="long.MaxValue"/> when unfenced. Fence: the generation to fence at.</summary>
+    public long Generation { get; }
+
+    /// <summary>Whether the change is checked against the file's fence (a Write or SetSize with a generation).</summary>
+    public bool IsFenced => Generation != long.MaxValue && Kind is PendingWriteKind.Write or PendingWriteKind.SetSize;
+
+    /// <summary>
+    /// Set by the store's commit when this change alone was refused (fenced) and so left out of
+    /// the transaction; the others in it still commit. The commit sets it afresh on every attempt.
+    /// </summary>
+    public StoreError? Refusal { get; set; }
+
+    /// <summary>Whether the transaction holding this change must be durable when it commits (a fence is: a restart must not forget it).</summary>
+    public bool NeedsDurableCommit => Kind is PendingWriteKind.Flush or PendingWriteKind.Fence || (Kind == PendingWriteKind.Write && Durability == WriteDurability.Durable);
 
     /// <summary>The result once the transaction committed.</summary>
-    public StoreResult Success => Kind == PendingWriteKind.Write ? StoreResult.Ok(Source.Length) : StoreResult.Ok();
+    public StoreResult Success => Kind switch
+    {
+        PendingWriteKind.Write => StoreResult.Ok(Source.Length),
+        PendingWriteKind.Fence => StoreResult.Ok(Generation),
+        _ => StoreResult.Ok(),
+    };
 }

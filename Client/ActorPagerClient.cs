@@ -62,6 +62,13 @@ public sealed class ActorPagerClient : IDisposable
     /// <summary>The bearer token sent with every request, or null.</summary>
     public string? Token { get; }
 
+    /// <summary>
+    /// How long a request answered 503 Service Unavailable (a file moving to another node, a
+    /// failover) keeps being sent again, each time after the server's Retry-After. Default 30 s;
+    /// <see cref="TimeSpan.Zero"/> turns retrying off.
+    /// </summary>
+    public TimeSpan RetryUnavailableFor { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Reads bytes [<paramref name="offset"/>, offset + <paramref name="length"/>) of <paramref name="path"/>; fewer at EOF, holes as zeros. Without a length, to EOF (up to the server's limit).</summary>
     /// <exception cref="ActorPagerException">The server refused or failed the read.</exception>
     public async Task<byte[]> ReadAsync(string path, long offset = 0, long? length = null, CancellationToken cancellationToken = default)
@@ -87,7 +94,7 @@ public sealed class ActorPagerClient : IDisposable
         ArgumentNullException.ThrowIfNull(data);
         using var content = new StreamContent(data);
         content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
-        return await WriteAsync(path, offset, content, sync, cancellationToken).ConfigureAwait(false);
+        return await WriteAsync(path, offset, content, sync, cancellationToken, resendable: data.CanSeek).ConfigureAwait(false);
     }
 
     /// <summary>fsync: writes every dirty page of <paramref name="path"/> with synchronous putpages and flushes the store.</summary>
@@ -177,10 +184,10 @@ public sealed class ActorPagerClient : IDisposable
 
     private static string Num(long value) => value.ToString(CultureInfo.InvariantCulture);
 
-    private async Task<WriteResult> WriteAsync(string path, long offset, HttpContent content, bool sync, CancellationToken cancellationToken)
+    private async Task<WriteResult> WriteAsync(string path, long offset, HttpContent content, bool sync, CancellationToken cancellationToken, bool resendable = true)
     {
         var uri = FileUri(path, null) + $"?offset={Num(offset)}" + (sync ? "&sync=true" : string.Empty);
-        using var response = await SendAsync(HttpMethod.Put, uri, content, cancellationToken).ConfigureAwait(false);
+        using var response = await SendAsync(HttpMethod.Put, uri, content, cancellationToken, resendable).ConfigureAwait(false);
         return await ReadJsonAsync<WriteResult>(response, cancellationToken).ConfigureAwait(false);
     }
 
@@ -194,8 +201,36 @@ public sealed class ActorPagerClient : IDisposable
         await response.Content.ReadFromJsonAsync<T>(Json, cancellationToken).ConfigureAwait(false)
         ?? throw new ActorPagerException($"{response.RequestMessage?.RequestUri}: the server answered an empty body");
 
-    /// <summary>Sends a request with the token; a non-success answer becomes an <see cref="ActorPagerException"/> with the problem's detail.</summary>
-    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string uri, HttpContent? content, CancellationToken cancellationToken)
+    /// <summary>
+    /// Sends a request with the token; a non-success answer becomes an <see cref="ActorPagerException"/>
+    /// with the problem's detail. A 503 (a cluster moving the file to another owner, docs/cluster.md)
+    /// is sent again after its Retry-After until <see cref="RetryUnavailableFor"/> has passed, when
+    /// the body can be sent again (bytes, or a seekable stream).
+    /// </summary>
+    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string uri, HttpContent? content, CancellationToken cancellationToken, bool resendable = true)
+    {
+        var deadline = DateTime.UtcNow + RetryUnavailableFor;
+        while (true)
+        {
+            var response = await SendOnceAsync(method, uri, content, cancellationToken).ConfigureAwait(false);
+            if (response.StatusCode != HttpStatusCode.ServiceUnavailable || !resendable)
+            {
+                return await CheckAsync(response, cancellationToken).ConfigureAwait(false);
+            }
+
+            var wait = response.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(1);
+            wait = wait < TimeSpan.FromMilliseconds(100) ? TimeSpan.FromMilliseconds(100) : wait;
+            if (DateTime.UtcNow + wait > deadline)
+            {
+                return await CheckAsync(response, cancellationToken).ConfigureAwait(false);
+            }
+
+            response.Dispose();
+            await Task.Delay(wait, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<HttpResponseMessage> SendOnceAsync(HttpMethod method, string uri, HttpContent? content, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(method, new Uri(uri, UriKind.Relative)) { Content = content };
         if (Token is not null)
@@ -203,16 +238,18 @@ public sealed class ActorPagerClient : IDisposable
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Token);
         }
 
-        HttpResponseMessage response;
         try
         {
-            response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
+            return await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
         }
         catch (HttpRequestException e)
         {
             throw new ActorPagerException($"{method} {_http.BaseAddress}{uri}: {e.Message}", e);
         }
+    }
 
+    private static async Task<HttpResponseMessage> CheckAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
         if (response.IsSuccessStatusCode)
         {
             return response;

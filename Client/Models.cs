@@ -27,7 +27,9 @@ public sealed record TruncateResult(long Size);
 /// <param name="Active">Pages on the active queue.</param>
 /// <param name="Inactive">Pages on the inactive queue.</param>
 /// <param name="Laundry">Pages on the laundry queue.</param>
-public sealed record FileStat(string Path, long Size, long SizePages, int Resident, int Dirty, int Busy, int Pip, int RefCount, int Active, int Inactive, int Laundry);
+/// <param name="Owner">The node that owns the file and answered (its cluster address, or "local" on a single node); null from a server that does not say.</param>
+/// <param name="Generation">The owner's ownership generation (the journal's count of take-overs); 0 when not known.</param>
+public sealed record FileStat(string Path, long Size, long SizePages, int Resident, int Dirty, int Busy, int Pip, int RefCount, int Active, int Inactive, int Laundry, string? Owner = null, long Generation = 0);
 
 /// <summary>One page's state (<c>GET /v1/files/{path}/pages</c>).</summary>
 /// <param name="Index">The page index in the file.</param>

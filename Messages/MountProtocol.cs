@@ -23,6 +23,15 @@ public static class MountProtocol
     /// <param name="Path">The path.</param>
     public sealed record Release(string Path);
 
+    /// <summary>
+    /// Recycles the vnode of <paramref name="Path"/> as soon as nobody uses it: its object writes
+    /// back what the store still takes and frees every page, and the next lookup makes a new
+    /// vnode that asks the store for the size again. Sent when this node stops serving the file
+    /// (the cluster moved it). Not answered; a path without a vnode is ignored.
+    /// </summary>
+    /// <param name="Path">The path.</param>
+    public sealed record Evict(string Path);
+
     /// <summary>The vnodes the mount holds now. Answered with <see cref="VnodeList"/>.</summary>
     public sealed record ListVnodes
     {

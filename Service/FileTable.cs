@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using ActorPager.Actors;
+using ActorPager.Client;
 
 namespace ActorPager.Service;
 
@@ -8,7 +9,7 @@ namespace ActorPager.Service;
 /// reference) on first use and kept open until shutdown, so later requests go straight to the
 /// VM object.
 /// </summary>
-internal sealed class FileTable(PagerSystem pager, string mount)
+internal sealed class FileTable(PagerSystem pager, string mount) : IFileService
 {
     /// <summary>Open (or opening) files; a failed open is removed so the next request retries.</summary>
     private readonly ConcurrentDictionary<string, Lazy<Task<PagerFile>>> _files = new(StringComparer.Ordinal);
@@ -97,5 +98,50 @@ internal sealed class FileTable(PagerSystem pager, string mount)
 
         _files.Clear();
         return (files, pages, errors);
+    }
+
+    /// <inheritdoc />
+    public async Task<int> ReadAsync(string path, long offset, LentBuffer buffer, int length)
+    {
+        var file = await OpenAsync(path).ConfigureAwait(false);
+        return length == 0 ? 0 : await buffer.LendAsync(file.ReadAsync(offset, buffer.Array.AsMemory(0, length))).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task<(int Written, bool Durable)> WriteAsync(string path, long offset, LentBuffer buffer, int length, bool sync)
+    {
+        var file = await OpenAsync(path).ConfigureAwait(false);
+        return await buffer.LendAsync(file.WriteAsync(offset, buffer.Array.AsMemory(0, length), sync)).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task<SyncResult> SyncAsync(string path)
+    {
+        var file = await OpenAsync(path).ConfigureAwait(false);
+        var reply = await file.SyncAsync().ConfigureAwait(false);
+        return new SyncResult(reply.Ok, reply.PagesWritten, reply.Error);
+    }
+
+    /// <inheritdoc />
+    public async Task TruncateAsync(string path, long size)
+    {
+        var file = await OpenAsync(path).ConfigureAwait(false);
+        await file.TruncateAsync(size).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task<FileStat> StatAsync(string path)
+    {
+        var file = await OpenAsync(path).ConfigureAwait(false);
+        var s = await file.StatAsync().ConfigureAwait(false);
+        return new FileStat(path, s.SizeBytes, s.SizePages, s.Resident, s.Dirty, s.Busy, s.Pip, s.RefCount, s.Active, s.Inactive, s.Laundry);
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<PageInfo>> PagesAsync(string path, long first, int count)
+    {
+        var file = await OpenAsync(path).ConfigureAwait(false);
+        var pages = await file.PageStatesAsync(first, count).ConfigureAwait(false);
+        return [.. pages.Select(p => new PageInfo(p.PIndex, p.Resident, p.Valid, p.Dirty, p.Busy, p.Queue))];
     }
 }

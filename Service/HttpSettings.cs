@@ -44,7 +44,7 @@ internal sealed record HttpSettings
     {
         var section = configuration.GetSection(Section);
         var defaults = new HttpSettings();
-        var reader = new UnitReader(section, sourceOf);
+        var reader = new SettingsReader(section, "actorpager.http", sourceOf);
         return new HttpSettings
         {
             Listen = section["listen"] ?? defaults.Listen,
@@ -83,36 +83,5 @@ internal sealed record HttpSettings
         return IPAddress.TryParse(host, out var address)
             ? (address, port)
             : throw new FormatException($"--listen / actorpager.http.listen: \"{host}\" is not an IP address (or localhost)");
-    }
-
-    /// <summary>Reads values with HOCON's units (4KiB, 30s) through Akka's getters, whichever source they came from; an error names the setting.</summary>
-    private sealed class UnitReader(IConfiguration section, Func<string, string>? sourceOf)
-    {
-        public long? Bytes(string key) => Read(key, "a size such as 16MiB", v => v.GetByteSize() ?? throw new FormatException("the value is empty"));
-
-        public long? Number(string key) => Read(key, "a whole number", v => v.GetLong());
-
-        public TimeSpan? Duration(string key) => Read(key, "a duration such as 30s", v => v.GetTimeSpan(allowInfinite: false));
-
-        private T? Read<T>(string key, string expected, Func<HoconValue, T> get)
-            where T : struct
-        {
-            if (section[key] is not { Length: > 0 } text)
-            {
-                return null;
-            }
-
-            var value = new HoconValue();
-            value.AppendValue(new HoconLiteral { Value = text });
-            try
-            {
-                return get(value);
-            }
-            catch (Exception e) when (e is FormatException or OverflowException or ArgumentException)
-            {
-                var path = $"actorpager.http.{key}";
-                throw new ConfigException(sourceOf?.Invoke(path), path, $"expected {expected}, got \"{text}\" ({e.Message})", e);
-            }
-        }
     }
 }

@@ -1,10 +1,12 @@
 using System.Diagnostics;
 using System.Globalization;
 using ActorPager.Actors;
+using ActorPager.Service.Cluster;
 using ActorPager.Service.Configuration;
 using ActorPager.Storage;
 using Akka;
 using Akka.Actor;
+using Akka.Cluster.Sharding;
 using Akka.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -38,6 +40,18 @@ internal sealed record ServeOptions
 
     /// <summary>--token TOKEN.</summary>
     public string? Token { get; init; }
+
+    /// <summary>--cluster: run as a cluster node (actorpager.cluster.enabled).</summary>
+    public bool Cluster { get; init; }
+
+    /// <summary>--node-host: the address other nodes reach this one at (actorpager.cluster.node-host).</summary>
+    public string? NodeHost { get; init; }
+
+    /// <summary>--node-port: the cluster transport's port (actorpager.cluster.node-port).</summary>
+    public int? NodePort { get; init; }
+
+    /// <summary>--seed HOST:PORT, repeatable (actorpager.cluster.seeds).</summary>
+    public IReadOnlyList<string> Seeds { get; init; } = [];
 }
 
 /// <summary>
@@ -128,9 +142,31 @@ internal sealed class PageServer : IAsyncDisposable
             switches[$"{HttpSettings.Section}:token"] = options.Token;
         }
 
+        if (options.Cluster)
+        {
+            switches[$"{ClusterSettings.Section}:enabled"] = "on";
+        }
+
+        if (options.NodeHost is not null)
+        {
+            switches[$"{ClusterSettings.Section}:node-host"] = options.NodeHost;
+        }
+
+        if (options.NodePort is { } nodePort)
+        {
+            switches[$"{ClusterSettings.Section}:node-port"] = nodePort.ToString(CultureInfo.InvariantCulture);
+        }
+
+        for (var i = 0; i < options.Seeds.Count; i++)
+        {
+            switches[$"{ClusterSettings.Section}:seeds:{i}"] = options.Seeds[i];
+        }
+
         builder.Configuration.AddInMemoryCollection(switches);
 
         HttpSettings settings;
+        ClusterSettings cluster;
+        ClusterHocon.JournalTarget journal;
         PagerOptions pagerOptions;
         StoreOptions storeOptions;
         Microsoft.Extensions.Logging.LogLevel akkaLogLevel;
@@ -143,6 +179,8 @@ internal sealed class PageServer : IAsyncDisposable
             pagerOptions = PagerConfiguration.Pager(hocon);
             storeOptions = ApplySwitches(PagerConfiguration.Store(hocon), options);
             akkaLogLevel = AkkaLogLevel(hocon);
+            cluster = ClusterSettings.From(builder.Configuration, hocon.SourceOf);
+            journal = ClusterHocon.Journal(cluster, storeOptions);
         }
         catch (Exception e) when (e is ConfigException or FormatException or ArgumentException)
         {
@@ -159,9 +197,19 @@ internal sealed class PageServer : IAsyncDisposable
             throw new ServeException($"--store / actorpager.storage.kind: serve keeps files in directory, sqlite or postgres (or memory, for tests), not \"{storeOptions.Kind}\"");
         }
 
+        if (cluster.Enabled && (storeOptions.Kind != "postgres" || journal.Kind != "postgres"))
+        {
+            throw new ServeException($"--cluster needs the files and their journals where every node reaches them: --store postgres --connection ... (the store is {storeOptions.Kind}, the journal {journal.Kind})");
+        }
+
         IPageStore store;
         try
         {
+            if (journal.SqliteFile is { } journalFile)
+            {
+                PrepareSqliteJournal(journalFile);
+            }
+
             if (storeOptions.Kind == "directory")
             {
                 Directory.CreateDirectory(storeOptions.Directory);
@@ -173,12 +221,12 @@ internal sealed class PageServer : IAsyncDisposable
 
             store = PageStores.Create(storeOptions);
         }
-        catch (Exception e) when (e is ArgumentException or IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is ArgumentException or IOException or UnauthorizedAccessException or Microsoft.Data.Sqlite.SqliteException)
         {
-            throw new ServeException($"cannot open the {storeOptions.Kind} store: {e.Message}", e);
+            throw new ServeException($"cannot open the {storeOptions.Kind} store or its journal: {e.Message}", e);
         }
 
-        var server = new PageServer(store, settings, log);
+        var server = new PageServer(store, settings, log) { Cluster = cluster };
         builder.Services.AddAkka(SystemName, akka =>
         {
             // Akka's log events go to the host's ILogger (category Akka.*). ConfigureLoggers
@@ -190,6 +238,15 @@ internal sealed class PageServer : IAsyncDisposable
                 loggers.AddLoggerFactory();
             });
             akka.AddHocon(hocon.Config, HoconAddMode.Prepend);
+
+            // Under the user's configuration: the journal, our serializer, and for a cluster node
+            // the provider, transport, seeds and failure timings (ClusterHocon).
+            akka.AddHocon(ClusterHocon.Persistence(journal), HoconAddMode.Append);
+            if (cluster.Enabled)
+            {
+                akka.AddHocon(ClusterHocon.Cluster(cluster, SystemName), HoconAddMode.Append);
+            }
+
             akka.WithActors((system, _) => server.StartNode(system, pagerOptions));
         });
 
@@ -270,14 +327,71 @@ internal sealed class PageServer : IAsyncDisposable
     private void StartNode(ActorSystem system, PagerOptions options)
     {
         var pager = PagerSystem.Start(system, options);
-        pager.Mount(Settings.Mount, Store);
-        var service = new PageService(pager, Store, Settings) { Log = _log };
+        var owners = new Ownership();
+        var nodeName = Cluster.Enabled ? Akka.Cluster.Cluster.Get(system).SelfAddress.ToString() : "local";
+        var fenced = (IFencedPageStore)Store;
+
+        // The pager writes a file only with the generation this node owns it at (OwnedStore).
+        pager.Mount(Settings.Mount, new OwnedStore(fenced, owners, nodeName));
+        var fileNode = new FileNode(pager, Settings.Mount, owners, fenced, nodeName, Cluster);
+        IActorRef files;
+        if (Cluster.Enabled)
+        {
+            var sharding = ClusterSharding.Get(system);
+            var shardingSettings = ClusterShardingSettings.Create(system);
+            files = sharding.Start(
+                "file",
+                path => FileEntity.Props(fileNode, path),
+                shardingSettings,
+                new FileMessageExtractor(Cluster.Shards),
+                sharding.DefaultShardAllocationStrategy(shardingSettings),
+                FileProtocol.HandOff.Instance);
+        }
+        else
+        {
+            files = system.ActorOf(FileRouter.Props(fileNode), "files");
+        }
+
+        Files = files;
+        Owners = owners;
+        var service = new PageService(pager, Store, Settings, new EntityFiles(files, owners, Cluster, pager.OperationTimeout))
+        {
+            Log = _log,
+            RetryAfterSeconds = Math.Max(1, (int)Math.Ceiling(Cluster.RetryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture),
+        };
         CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseBeforeServiceUnbind, "actorpager-sync-files", async () =>
         {
             await service.SyncAllAsync().ConfigureAwait(false);
             return Done.Instance;
         });
         Volatile.Write(ref _service, service);
+    }
+
+    /// <summary>The cluster and journal settings this server runs with.</summary>
+    public ClusterSettings Cluster { get; private init; } = new();
+
+    /// <summary>The shard region (cluster) or the local router that files' requests go to; set when the node starts.</summary>
+    public IActorRef? Files { get; private set; }
+
+    /// <summary>The files this node owns; set when the node starts.</summary>
+    public Ownership? Owners { get; private set; }
+
+    /// <summary>
+    /// A new SQLite journal file in WAL mode (Akka.Persistence.Sql leaves the default rollback
+    /// journal, which fsyncs twice per commit); the tables themselves are made by the plugin.
+    /// </summary>
+    private static void PrepareSqliteJournal(string file)
+    {
+        if (Path.GetDirectoryName(file) is { Length: > 0 } dir)
+        {
+            Directory.CreateDirectory(dir);
+        }
+
+        using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={file}");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA journal_mode=WAL;";
+        command.ExecuteNonQuery();
     }
 
     /// <summary>After the actor system has terminated (or never started): closes the store and reports the stop. Runs once.</summary>

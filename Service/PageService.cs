@@ -27,12 +27,12 @@ internal sealed partial class PageService
     /// <summary>The shutdown sync, started by the first call of <see cref="SyncAllAsync"/>; every caller awaits the same one.</summary>
     private readonly Lazy<Task<SyncSummary>> _sync;
 
-    public PageService(PagerSystem pager, IPageStore store, HttpSettings settings)
+    public PageService(PagerSystem pager, IPageStore store, HttpSettings settings, IFileService? files = null)
     {
         Pager = pager;
         Store = store;
         Settings = settings;
-        Files = new FileTable(pager, settings.Mount);
+        Files = files ?? new FileTable(pager, settings.Mount);
         _sync = new Lazy<Task<SyncSummary>>(SyncOnceAsync);
         _tokenHash = settings.Token.Length > 0 ? SHA256.HashData(Encoding.UTF8.GetBytes(settings.Token)) : null;
     }
@@ -47,10 +47,13 @@ internal sealed partial class PageService
     public HttpSettings Settings { get; }
 
     /// <summary>The open files.</summary>
-    public FileTable Files { get; }
+    public IFileService Files { get; }
 
     /// <summary>Latency histograms per route.</summary>
     public RequestHistograms Histograms { get; } = new();
+
+    /// <summary>The Retry-After of a 503 that a hand-off or failover caused, in seconds.</summary>
+    public string RetryAfterSeconds { get; init; } = "1";
 
     /// <summary>Written to by <see cref="SyncAllAsync"/> when a file's sync fails (stdout for the program).</summary>
     public TextWriter Log { get; init; } = TextWriter.Null;
@@ -147,6 +150,12 @@ internal sealed partial class PageService
         {
             await Problems.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, $"the pager did not answer in time: {e.Message}").ConfigureAwait(false);
         }
+        catch (Cluster.FileUnavailableException e)
+        {
+            // A hand-off or a failover outlasted the request: the client tries again (docs/cluster.md).
+            context.Response.Headers.RetryAfter = RetryAfterSeconds;
+            await Problems.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, e.Message).ConfigureAwait(false);
+        }
         catch (ObjectDisposedException)
         {
             await Problems.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, "the service is shutting down").ConfigureAwait(false);
@@ -210,12 +219,11 @@ internal sealed partial class PageService
             return;
         }
 
-        var file = await Files.OpenAsync(path).ConfigureAwait(false);
         long? size = null;
         if (length is null)
         {
             // To EOF (or the last `suffix` bytes): the size decides the length.
-            size = (await file.StatAsync().ConfigureAwait(false)).SizeBytes;
+            size = (await Files.StatAsync(path).ConfigureAwait(false)).Size;
             if (suffix is { } s)
             {
                 offset = Math.Max(0, size.Value - s);
@@ -231,14 +239,14 @@ internal sealed partial class PageService
 
         // Lent to the VM object, which copies the pages into it: back to the pool only once it answered (LentBuffer).
         using var buffer = new LentBuffer(Buffers, (int)Math.Max(1, length.Value));
-        var read = length == 0 ? 0 : await buffer.LendAsync(file.ReadAsync(offset, buffer.Array.AsMemory(0, (int)length.Value))).ConfigureAwait(false);
+        var read = length == 0 ? 0 : await Files.ReadAsync(path, offset, buffer, (int)length.Value).ConfigureAwait(false);
         var response = context.Response;
         response.ContentType = "application/octet-stream";
         if (range.Length > 0)
         {
             if (read == 0)
             {
-                size ??= (await file.StatAsync().ConfigureAwait(false)).SizeBytes;
+                size ??= (await Files.StatAsync(path).ConfigureAwait(false)).Size;
                 response.Headers.ContentRange = $"bytes */{size}";
                 await Problems.WriteAsync(context, StatusCodes.Status416RangeNotSatisfiable, $"the range starts at {offset}, at or past the end of the file ({size} bytes)").ConfigureAwait(false);
                 return;
@@ -317,8 +325,7 @@ internal sealed partial class PageService
                 return;
             }
 
-            var file = await Files.OpenAsync(path).ConfigureAwait(false);
-            var (written, durable) = await buffer.LendAsync(file.WriteAsync(offset, buffer.Array.AsMemory(0, length), sync)).ConfigureAwait(false);
+            var (written, durable) = await Files.WriteAsync(path, offset, buffer, length, sync).ConfigureAwait(false);
             await context.Response.WriteAsJsonAsync(new WriteResult(written, durable), ApiJson.Options, context.RequestAborted).ConfigureAwait(false);
         }
         catch (BadHttpRequestException e)
@@ -330,15 +337,14 @@ internal sealed partial class PageService
 
     private async Task SyncAsync(HttpContext context, string path)
     {
-        var file = await Files.OpenAsync(path).ConfigureAwait(false);
-        var reply = await file.SyncAsync().ConfigureAwait(false);
+        var reply = await Files.SyncAsync(path).ConfigureAwait(false);
         if (!reply.Ok)
         {
             await Problems.WriteAsync(context, 500, $"sync of {path} failed after {reply.PagesWritten} pages: {reply.Error}").ConfigureAwait(false);
             return;
         }
 
-        await context.Response.WriteAsJsonAsync(new SyncResult(reply.Ok, reply.PagesWritten, reply.Error), ApiJson.Options).ConfigureAwait(false);
+        await context.Response.WriteAsJsonAsync(reply, ApiJson.Options).ConfigureAwait(false);
     }
 
     private async Task TruncateAsync(HttpContext context, string path)
@@ -355,16 +361,14 @@ internal sealed partial class PageService
             return;
         }
 
-        var file = await Files.OpenAsync(path).ConfigureAwait(false);
-        await file.TruncateAsync(size).ConfigureAwait(false);
+        await Files.TruncateAsync(path, size).ConfigureAwait(false);
         await context.Response.WriteAsJsonAsync(new TruncateResult(size), ApiJson.Options).ConfigureAwait(false);
     }
 
     private async Task StatAsync(HttpContext context, string path)
     {
-        var file = await Files.OpenAsync(path).ConfigureAwait(false);
-        var s = await file.StatAsync().ConfigureAwait(false);
-        await context.Response.WriteAsJsonAsync(new FileStat(path, s.SizeBytes, s.SizePages, s.Resident, s.Dirty, s.Busy, s.Pip, s.RefCount, s.Active, s.Inactive, s.Laundry), ApiJson.Options).ConfigureAwait(false);
+        var stat = await Files.StatAsync(path).ConfigureAwait(false);
+        await context.Response.WriteAsJsonAsync(stat, ApiJson.Options).ConfigureAwait(false);
     }
 
     private async Task PagesAsync(HttpContext context, string path)
@@ -384,16 +388,8 @@ internal sealed partial class PageService
             return;
         }
 
-        var file = await Files.OpenAsync(path).ConfigureAwait(false);
-        var pages = await file.PageStatesAsync(first, (int)count).ConfigureAwait(false);
-        var result = new PageInfo[pages.Count];
-        for (var i = 0; i < result.Length; i++)
-        {
-            var p = pages[i];
-            result[i] = new PageInfo(p.PIndex, p.Resident, p.Valid, p.Dirty, p.Busy, p.Queue);
-        }
-
-        await context.Response.WriteAsJsonAsync(result, ApiJson.Options).ConfigureAwait(false);
+        var pages = await Files.PagesAsync(path, first, (int)count).ConfigureAwait(false);
+        await context.Response.WriteAsJsonAsync(pages, ApiJson.Options).ConfigureAwait(false);
     }
 
     // ---- operator views ----

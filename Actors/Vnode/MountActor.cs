@@ -43,6 +43,9 @@ internal sealed class MountActor : ActorBase
         public int Uses { get; set; }
 
         public long LastUsed { get; set; }
+
+        /// <summary>Evicted while in use: recycled when the last use ends.</summary>
+        public bool Evicted { get; set; }
     }
 
     protected override SupervisorStrategy SupervisorStrategy() => Akka.Actor.SupervisorStrategy.StoppingStrategy;
@@ -58,7 +61,26 @@ internal sealed class MountActor : ActorBase
                 if (_vnodes.TryGetValue(release.Path, out var entry) && entry.Uses > 0)
                 {
                     entry.Uses--;
+                    if (entry.Uses == 0 && entry.Evicted)
+                    {
+                        RecycleNow(release.Path, entry);
+                    }
+
                     RecycleIfOver();
+                }
+
+                return true;
+            case MountProtocol.Evict evict:
+                if (_vnodes.TryGetValue(evict.Path, out var evicted))
+                {
+                    if (evicted.Uses == 0)
+                    {
+                        RecycleNow(evict.Path, evicted);
+                    }
+                    else
+                    {
+                        evicted.Evicted = true;
+                    }
                 }
 
                 return true;
@@ -86,7 +108,22 @@ internal sealed class MountActor : ActorBase
             return;
         }
 
-        if (_vnodes.TryGetValue(path, out var entry))
+        if (_vnodes.TryGetValue(path, out var entry) && entry.Evicted)
+        {
+            // Its pages belong to an ownership that ended: wait for the vnode to recycle, then make a new one.
+            if (_waiting.TryGetValue(path, out var behind))
+            {
+                behind.Add(replyTo);
+            }
+            else
+            {
+                _waiting[path] = [replyTo];
+            }
+
+            return;
+        }
+
+        if (entry is not null)
         {
             entry.Uses++;
             entry.LastUsed = ++_clock;
@@ -165,10 +202,16 @@ internal sealed class MountActor : ActorBase
 
         foreach (var (path, entry) in _vnodes.Where(kv => kv.Value.Uses == 0).OrderBy(kv => kv.Value.LastUsed).Take(excess).ToArray())
         {
-            _vnodes.Remove(path);
-            _recycling[entry.Vnode] = path;
-            entry.Vnode.Tell(VnodeActor.Recycle.Instance, Self);
+            RecycleNow(path, entry);
         }
+    }
+
+    /// <summary>Takes the vnode out of the table and tells it to recycle; lookups of its path wait until it has stopped.</summary>
+    private void RecycleNow(string path, Entry entry)
+    {
+        _vnodes.Remove(path);
+        _recycling[entry.Vnode] = path;
+        entry.Vnode.Tell(VnodeActor.Recycle.Instance, Self);
     }
 
     private void OnVnodeStopped(IActorRef vnode)

@@ -22,10 +22,14 @@ internal static class ServeCommand
         var connection = new Option<string>("--connection") { Description = "PostgreSQL connection string, for --store postgres (actorpager.storage.postgres.connection-string)." };
         var listen = new Option<string>("--listen") { Description = "HOST:PORT to listen on; default 127.0.0.1:5080 (actorpager.http.listen). Port 0 picks a free port." };
         var token = new Option<string>("--token") { Description = "Bearer token every route but /healthz requires (actorpager.http.token). Required for a non-loopback address." };
+        var cluster = new Option<bool>("--cluster") { Description = "Run as a node of a cluster: files sharded over the nodes, one owner each (actorpager.cluster.enabled; needs --store postgres). docs/cluster.md." };
+        var nodeHost = new Option<string>("--node-host") { Description = "The address other nodes reach this one at; default 127.0.0.1 (actorpager.cluster.node-host)." };
+        var nodePort = new Option<int?>("--node-port") { Description = "The port of this node's cluster transport; default 4053 (actorpager.cluster.node-port)." };
+        var seed = new Option<string[]>("--seed") { Description = "A seed node, HOST:PORT; repeat for several (actorpager.cluster.seeds). Without seeds a node starts a new cluster.", AllowMultipleArgumentsPerToken = false };
         var config = new Option<FileInfo>("--config") { Description = "A HOCON file over reference.conf (environment variables and these switches override it)." };
         var command = new Command("serve", "Start a pager node with the HTTP API (GET/PUT /v1/files/{path}, /v1/objects, /metrics, /healthz).")
         {
-            data, store, connection, listen, token, config,
+            data, store, connection, listen, token, config, cluster, nodeHost, nodePort, seed,
         };
         command.SetAction((parse, cancellation) => RunAsync(
             new ServeOptions
@@ -36,6 +40,10 @@ internal static class ServeCommand
                 Listen = parse.GetValue(listen),
                 Token = parse.GetValue(token),
                 ConfigFile = parse.GetValue(config)?.FullName,
+                Cluster = parse.GetValue(cluster),
+                NodeHost = parse.GetValue(nodeHost),
+                NodePort = parse.GetValue(nodePort),
+                Seeds = parse.GetValue(seed) ?? [],
             },
             Console.Out,
             Console.Error));
@@ -74,7 +82,7 @@ internal static class ServeCommand
                 return 2;
             }
 
-            await output.WriteLineAsync($"actorpager: listening on {server.Address} (store {server.Store.GetType().Name}, mount '{server.Settings.Mount}'{(server.Settings.Token.Length > 0 ? ", token required" : string.Empty)})").ConfigureAwait(false);
+            await output.WriteLineAsync($"actorpager: listening on {server.Address} (store {server.Store.GetType().Name}, mount '{server.Settings.Mount}'{(server.Settings.Token.Length > 0 ? ", token required" : string.Empty)}{(server.Cluster.Enabled ? $", cluster node {server.Cluster.NodeHost}:{server.Cluster.NodePort}" : string.Empty)})").ConfigureAwait(false);
             await output.FlushAsync().ConfigureAwait(false);
 
             // Returns once SIGTERM or Ctrl-C has stopped the host: Kestrel has finished the

@@ -43,7 +43,7 @@ public abstract class DeterministicServiceKit(ITestOutputHelper output) : Determ
     {
         store.AutoComplete = true;
         Assert.True(store.WriteAsync(path, 0, Bytes(PageSize, fill), WriteDurability.Durable).AsTask().IsCompletedSuccessfully);
-        var file = Run(service.Files.OpenAsync(path).AsTask(), $"open {path}");
+        var file = Run(((FileTable)service.Files).OpenAsync(path).AsTask(), $"open {path}");
         if (resident)
         {
             Assert.Equal(Bytes(PageSize, fill), ReadNow(file, 0, PageSize));

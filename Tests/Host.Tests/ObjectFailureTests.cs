@@ -16,7 +16,7 @@ public sealed class ObjectFailureTests(ITestOutputHelper output) : Deterministic
     {
         var (service, store) = StartService();
         Assert.True(store.WriteAsync("f", 0, Bytes(PageSize, 0x5a), Storage.WriteDurability.Durable).AsTask().IsCompletedSuccessfully);
-        var file = Run(service.Files.OpenAsync("f").AsTask(), "open f");
+        var file = Run(((ActorPager.Service.FileTable)service.Files).OpenAsync("f").AsTask(), "open f");
         store.AutoComplete = false;
 
         // The read waits in the store for its page; then the object throws (a reply it never asked for).

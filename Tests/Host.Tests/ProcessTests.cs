@@ -1,3 +1,4 @@
+using ActorPager.Testing;
 using System.Text;
 using ActorPager.Client;
 

@@ -1,9 +1,14 @@
 using System.Diagnostics;
 using System.Text;
 
-namespace ActorPager.Host.Tests;
+namespace ActorPager.Testing;
 
-/// <summary>A real <c>actorpager</c> process (dotnet actorpager.dll ...), for shutdown and CLI tests.</summary>
+/// <summary>
+/// A real <c>actorpager</c> process (dotnet actorpager.dll ...), for shutdown, CLI, cluster and
+/// crash tests and the cluster benchmark. One source file linked into each project that starts
+/// the program (Host.Tests, Cluster.Tests, Bench); each references Host, so actorpager.dll is
+/// beside it.
+/// </summary>
 internal sealed class ServerProcess : IAsyncDisposable
 {
     /// <summary>How long a process may take to start or stop on a loaded machine.</summary>
@@ -46,10 +51,20 @@ internal sealed class ServerProcess : IAsyncDisposable
     /// <summary>The path of actorpager.dll beside the tests.</summary>
     public static string Dll => Path.Combine(AppContext.BaseDirectory, "actorpager.dll");
 
+    /// <summary>The process id.</summary>
+    public int Id => _process.Id;
+
+    /// <summary>True once the process has exited.</summary>
+    public bool HasExited => _process.HasExited;
+
     /// <summary>Starts <c>actorpager serve --data DIR --listen 127.0.0.1:0</c> and waits for its "listening on" line.</summary>
-    public static async Task<ServerProcess> StartAsync(string dataDirectory, params string[] extra)
+    public static Task<ServerProcess> StartAsync(string dataDirectory, params string[] extra) =>
+        StartServeAsync(["serve", "--data", dataDirectory, "--listen", "127.0.0.1:0", .. extra]);
+
+    /// <summary>Starts <c>actorpager ARGS</c> (a serve command) and waits for its "listening on" line.</summary>
+    public static async Task<ServerProcess> StartServeAsync(string[] args)
     {
-        var info = Start(["serve", "--data", dataDirectory, "--listen", "127.0.0.1:0", .. extra]);
+        var info = Start(args);
         var process = new Process { StartInfo = info };
         var server = new ServerProcess(process);
         process.OutputDataReceived += (_, e) =>
@@ -109,14 +124,29 @@ internal sealed class ServerProcess : IAsyncDisposable
     /// <summary>Sends SIGTERM (what systemd and docker stop send) and waits for the exit code.</summary>
     public async Task<int> TerminateAsync()
     {
-        using (var kill = Process.Start(new ProcessStartInfo("/bin/kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]) { UseShellExecute = false })!)
-        {
-            await kill.WaitForExitAsync();
-        }
-
+        await SignalAsync("TERM");
         using var timeout = new CancellationTokenSource(Patience);
         await _process.WaitForExitAsync(timeout.Token);
         return _process.ExitCode;
+    }
+
+    /// <summary>SIGKILL: the process dies at once, nothing flushed, nothing handed off.</summary>
+    public async Task KillAsync()
+    {
+        _process.Kill(entireProcessTree: false);
+        await _process.WaitForExitAsync();
+    }
+
+    /// <summary>SIGSTOP: the process is frozen (as in a long GC pause or a VM stall) until <see cref="ContinueAsync"/>.</summary>
+    public Task PauseAsync() => SignalAsync("STOP");
+
+    /// <summary>SIGCONT: a paused process runs again.</summary>
+    public Task ContinueAsync() => SignalAsync("CONT");
+
+    private async Task SignalAsync(string signal)
+    {
+        using var kill = Process.Start(new ProcessStartInfo("/bin/kill", [$"-{signal}", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]) { UseShellExecute = false })!;
+        await kill.WaitForExitAsync();
     }
 
     /// <summary>Runs <c>actorpager ARGS</c> to completion with <paramref name="stdin"/>; returns the exit code, stdout and stderr.</summary>
@@ -138,10 +168,12 @@ internal sealed class ServerProcess : IAsyncDisposable
         return (process.ExitCode, await stdout, await stderr);
     }
 
+    /// <summary>Kills the process if it still runs (a paused one too).</summary>
     public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited)
         {
+            await ContinueAsync();
             _process.Kill(entireProcessTree: true);
             await _process.WaitForExitAsync();
         }

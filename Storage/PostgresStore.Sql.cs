@@ -250,12 +250,15 @@ public sealed partial class PostgresStore
             {
             }
 
-            if (await reader.NextResultAsync(ct).ConfigureAwait(false))
+            if (!await reader.NextResultAsync(ct).ConfigureAwait(false))
             {
-                while (await reader.ReadAsync(ct).ConfigureAwait(false))
-                {
-                    fences[reader.GetString(0)] = reader.GetInt64(1);
-                }
+                // Never expected; a batch must not go ahead unchecked, so it fails instead.
+                throw new InvalidOperationException("the fence read of a batch answered no result; the batch is not committed");
+            }
+
+            while (await reader.ReadAsync(ct).ConfigureAwait(false))
+            {
+                fences[reader.GetString(0)] = reader.GetInt64(1);
             }
         }
 
@@ -294,8 +297,11 @@ public sealed partial class PostgresStore
                 await using (NpgsqlDataReader reader = await statements.ExecuteReaderAsync(token).ConfigureAwait(false))
                 {
                     // Past the lock statement's result to the fence now in force.
-                    await reader.NextResultAsync(token).ConfigureAwait(false);
-                    await reader.ReadAsync(token).ConfigureAwait(false);
+                    if (!await reader.NextResultAsync(token).ConfigureAwait(false) || !await reader.ReadAsync(token).ConfigureAwait(false))
+                    {
+                        throw new InvalidOperationException($"raising the fence of '{file}' answered no row");
+                    }
+
                     fence = reader.GetInt64(0);
                 }
 

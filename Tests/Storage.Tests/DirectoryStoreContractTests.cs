@@ -8,6 +8,9 @@ public sealed class DirectoryStoreContractTests : PageStoreContractTests
 
     protected override string ExpectedKind => "directory";
 
+    /// <summary>The directory store keeps fences in the instance (one process owns a directory).</summary>
+    protected override bool FenceSurvivesReopening => false;
+
     protected override ValueTask<IPageStore> OpenAsync() => new(new DirectoryStore(_temp.Combine("root"), maxOpenFiles: 8));
 
     protected override ValueTask CleanupAsync()

@@ -103,4 +103,43 @@ public sealed class FaultyStoreTests
         Assert.All(results, r => Assert.Equal(StoreErrorKind.Injected, r.Error?.Kind));
         Assert.All(results, r => Assert.False(r.Error!.IsTransient));
     }
+
+    [Fact]
+    public async Task FencedCalls_InjectedError_AnswerInjectedAndRaiseNothing()
+    {
+        var inner = new MemoryStore();
+        await using var store = new FaultyStore(inner, new FaultOptions { Seed = 1, ErrorRate = 1 });
+        StoreResult fence = await store.FenceAsync("f", 2);
+        Assert.Equal(StoreErrorKind.Injected, fence.Error?.Kind);
+        Assert.Contains("fence 'f' at generation 2", fence.Error!.Message, StringComparison.Ordinal);
+        Assert.Equal(StoreErrorKind.Injected, (await store.WriteAsync("f", 0, new byte[] { 1 }, WriteDurability.Durable, 2)).Error?.Kind);
+        Assert.Equal(StoreErrorKind.Injected, (await store.GetFenceAsync("f")).Error?.Kind);
+        Assert.Equal(0, (await inner.GetFenceAsync("f")).Bytes);
+        Assert.Equal(0, (await inner.GetSizeAsync("f")).Bytes);
+        Assert.Equal(3, store.InjectedErrors);
+    }
+
+    [Fact]
+    public async Task FencedShortWrite_OfAStaleOwner_AnswersTheInnerRefusalAndWritesNothing()
+    {
+        var inner = new MemoryStore();
+        Assert.True((await inner.FenceAsync("f", 2)).IsOk);
+        await using var store = new FaultyStore(inner, new FaultOptions { Seed = 1, ShortWriteRate = 1 });
+        StoreResult result = await store.WriteAsync("f", 0, new byte[100], WriteDurability.Durable, 1);
+        Assert.Equal(StoreErrorKind.Fenced, result.Error?.Kind);
+        Assert.Equal(0, (await inner.GetSizeAsync("f")).Bytes);
+    }
+
+    [Fact]
+    public async Task FencedCalls_InnerStoreDoesNotFence_ThrowNamingItsKind()
+    {
+        await using var store = new FaultyStore(PageStores.Fenced(new MemoryStore(), 1), FaultOptions.None);
+        var error = await Assert.ThrowsAsync<NotSupportedException>(async () => await store.FenceAsync("f", 2));
+        Assert.Contains("'memory'", error.Message, StringComparison.Ordinal);
+        Assert.Contains(nameof(FencedStoreView), error.Message, StringComparison.Ordinal);
+        await Assert.ThrowsAsync<NotSupportedException>(async () => await store.WriteAsync("f", 0, new byte[1], WriteDurability.Durable, 1));
+
+        // The unfenced calls still work.
+        Assert.True((await store.WriteAsync("f", 0, new byte[1], WriteDurability.Durable)).IsOk);
+    }
 }

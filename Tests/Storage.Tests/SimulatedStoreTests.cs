@@ -143,4 +143,51 @@ public sealed class SimulatedStoreTests
 
     /// <summary>Reads the first byte of "f" straight from a volume.</summary>
     private static void MemoryStoreRead(MemoryVolume volume, byte[] buffer) => Assert.True(volume.Read("f", 0, buffer, false).IsOk);
+
+    [Fact]
+    public async Task FencedWrite_CompletedAfterAFence_IsRefusedWhenItCompletes()
+    {
+        await using var store = new SimulatedStore();
+        ValueTask<StoreResult> write = store.WriteAsync("f", 0, new byte[] { 1, 2, 3 }, WriteDurability.Durable, 1);
+        ValueTask<StoreResult> fence = store.FenceAsync("f", 2);
+        Assert.Equal(["#1 write 'f' [0, +3) durable generation 1", "#2 fence 'f' at generation 2"], store.Pending.Select(o => o.Description));
+        Assert.Equal(SimulatedOperationKind.Fence, store.Pending[1].OperationKind);
+        Assert.Equal(2, store.Pending[1].Generation);
+
+        Assert.Equal(StoreResult.Ok(2), store.Complete(1));
+        Assert.Equal(StoreErrorKind.Fenced, store.Complete(0).Error?.Kind);
+        Assert.Equal(StoreResult.Ok(2), await fence);
+        Assert.Equal(StoreErrorKind.Fenced, (await write).Error?.Kind);
+        Assert.Equal(0, store.Volume.GetSize("f"));
+    }
+
+    [Fact]
+    public async Task FencedWrite_CompletedBeforeTheFence_Lands()
+    {
+        await using var store = new SimulatedStore();
+        ValueTask<StoreResult> write = store.WriteAsync("f", 0, new byte[] { 1, 2, 3 }, WriteDurability.Durable, 1);
+        ValueTask<StoreResult> fence = store.FenceAsync("f", 2);
+        ValueTask<StoreResult> read = store.GetFenceAsync("f");
+        Assert.Equal("#3 getfence 'f'", store.Pending[2].Description);
+
+        Assert.Equal(3, store.CompleteAll());
+        Assert.Equal(StoreResult.Ok(3), await write);
+        Assert.Equal(StoreResult.Ok(2), await fence);
+        Assert.Equal(StoreResult.Ok(2), await read);
+        Assert.Equal(3, store.Volume.GetSize("f"));
+    }
+
+    [Fact]
+    public async Task ReadVector_SeveralBuffers_OneReadOperationPerBufferInTurn()
+    {
+        await using var store = new SimulatedStore();
+        var first = new byte[4096];
+        var second = new byte[4096];
+        ValueTask<StoreResult> read = store.ReadVectorAsync("f", 0, [first, second]);
+        Assert.Equal("#1 read 'f' [0, +4096)", Assert.Single(store.Pending).Description);
+        store.Complete(0);
+        Assert.Equal("#2 read 'f' [4096, +4096)", Assert.Single(store.Pending).Description);
+        store.Complete(0);
+        Assert.Equal(StoreResult.Ok(0), await read);
+    }
 }

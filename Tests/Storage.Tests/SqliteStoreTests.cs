@@ -1,7 +1,7 @@
 namespace ActorPager.Storage.Tests;
 
-/// <summary>What only the SQLite store does: group commit, row sizes, its own checks.</summary>
-public sealed class SqliteStoreTests : IDisposable
+/// <summary>What only the SQLite store does: group commit, row sizes, its own checks, fences in the database.</summary>
+public sealed partial class SqliteStoreTests : IDisposable
 {
     /// <summary>Holds the database file.</summary>
     private readonly TempDirectory _temp = new();

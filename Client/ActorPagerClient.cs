@@ -122,6 +122,11 @@ public sealed class ActorPagerClient : IDisposable
     public async Task<IReadOnlyList<ObjectInfo>> ObjectsAsync(CancellationToken cancellationToken = default) =>
         await GetJsonAsync<ObjectInfo[]>(HttpMethod.Get, "v1/objects", cancellationToken).ConfigureAwait(false);
 
+    /// <summary>The cluster as the server sees it: members, shards per node, each file's owner and generation (<c>GET /v1/cluster</c>).</summary>
+    /// <exception cref="ActorPagerException">The server refused or failed the request.</exception>
+    public Task<ClusterInfo> ClusterAsync(CancellationToken cancellationToken = default) =>
+        GetJsonAsync<ClusterInfo>(HttpMethod.Get, "v1/cluster", cancellationToken);
+
     /// <summary>The Prometheus text of <c>/metrics</c>.</summary>
     /// <exception cref="ActorPagerException">The server refused or failed the request.</exception>
     public async Task<string> MetricsAsync(CancellationToken cancellationToken = default)

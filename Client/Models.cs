@@ -53,4 +53,33 @@ public sealed record PageInfo(long Index, bool Resident, int Valid, int Dirty, s
 /// <param name="Pip">Paging operations in progress.</param>
 /// <param name="RefCount">References on the VM object.</param>
 /// <param name="MailboxDepth">Messages waiting in the VM object's mailbox; null when unknown.</param>
-public sealed record ObjectInfo(string Mount, string Path, string Vnode, string? Object, int Uses, long Size, int Resident, int Dirty, int Busy, int Pip, int RefCount, int? MailboxDepth);
+/// <param name="Owner">The node holding the object (the node that answered: its cluster address, or "local"); null from a server that does not say.</param>
+public sealed record ObjectInfo(string Mount, string Path, string Vnode, string? Object, int Uses, long Size, int Resident, int Dirty, int Busy, int Pip, int RefCount, int? MailboxDepth, string? Owner = null);
+
+/// <summary>The cluster as one node sees it (<c>GET /v1/cluster</c>).</summary>
+/// <param name="Enabled">False on a single node (no cluster): the members and regions are empty, the files are this node's.</param>
+/// <param name="Self">The answering node's address ("local" on a single node).</param>
+/// <param name="Members">Every member the node knows, with its status.</param>
+/// <param name="Regions">Each node's shard region: the shards it hosts and how many files are open in them.</param>
+/// <param name="Files">Every file owned now, over every node that answered in time, with its owner and generation.</param>
+/// <param name="Unanswered">Members asked for their files that did not answer in time (their files are missing from <paramref name="Files"/>).</param>
+public sealed record ClusterInfo(bool Enabled, string Self, IReadOnlyList<ClusterMember> Members, IReadOnlyList<ClusterRegion> Regions, IReadOnlyList<OwnedFile> Files, IReadOnlyList<string> Unanswered);
+
+/// <summary>A member of the cluster.</summary>
+/// <param name="Address">Its address, akka.tcp://actorpager@HOST:PORT.</param>
+/// <param name="Status">Joining, Up, Leaving, Exiting, Down, Removed, WeaklyUp.</param>
+/// <param name="Reachable">False while the failure detector finds it silent.</param>
+/// <param name="Roles">Its roles.</param>
+public sealed record ClusterMember(string Address, string Status, bool Reachable, IReadOnlyList<string> Roles);
+
+/// <summary>One node's shard region.</summary>
+/// <param name="Address">The node.</param>
+/// <param name="Shards">The shard ids it hosts.</param>
+/// <param name="Files">Files (entities) open in them.</param>
+public sealed record ClusterRegion(string Address, IReadOnlyList<string> Shards, int Files);
+
+/// <summary>A file owned now.</summary>
+/// <param name="Path">Its path.</param>
+/// <param name="Owner">The owning node.</param>
+/// <param name="Generation">Its ownership generation.</param>
+public sealed record OwnedFile(string Path, string Owner, long Generation);

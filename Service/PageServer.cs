@@ -333,7 +333,27 @@ internal sealed class PageServer : IAsyncDisposable
 
         // The pager writes a file only with the generation this node owns it at (OwnedStore).
         pager.Mount(Settings.Mount, new OwnedStore(fenced, owners, nodeName));
-        var fileNode = new FileNode(pager, Settings.Mount, owners, fenced, nodeName, Cluster);
+        NodeHealth? health = null;
+        if (Cluster.Enabled)
+        {
+            // After a stall longer than the failure detector accepts, the others may down this node
+            // and move its files: refuse take-overs until that has had time to happen, and let the
+            // files this node serves go (NodeHealth).
+            health = new NodeHealth(
+                Akka.Cluster.Cluster.Get(system),
+                Cluster.AcceptableHeartbeatPause,
+                Cluster.AcceptableHeartbeatPause + Cluster.StableAfter + Cluster.DownRemovalMargin + TimeSpan.FromSeconds(2),
+                () =>
+                {
+                    foreach (var (_, owner) in owners.Snapshot())
+                    {
+                        owner.Entity.Tell(FileEntity.Suspect.Instance, ActorRefs.NoSender);
+                    }
+                });
+            system.RegisterOnTermination(health.Dispose);
+        }
+
+        var fileNode = new FileNode(pager, Settings.Mount, owners, fenced, nodeName, Cluster) { Health = health };
         IActorRef files;
         if (Cluster.Enabled)
         {
@@ -354,9 +374,11 @@ internal sealed class PageServer : IAsyncDisposable
 
         Files = files;
         Owners = owners;
+        system.ActorOf(ClusterView.Props(owners, nodeName), ClusterView.Name);
         var service = new PageService(pager, Store, Settings, new EntityFiles(files, owners, Cluster, pager.OperationTimeout))
         {
             Log = _log,
+            NodeName = nodeName,
             RetryAfterSeconds = Math.Max(1, (int)Math.Ceiling(Cluster.RetryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture),
         };
         CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseBeforeServiceUnbind, "actorpager-sync-files", async () =>
@@ -485,14 +507,19 @@ internal sealed class PageServer : IAsyncDisposable
         app.Map("/healthz", context => OnlyGet(context, RouteKind.Health, () => context.Response.WriteAsync("ok\n")));
         app.Map("/metrics", context => OnlyGet(context, RouteKind.Metrics, async () =>
         {
-            var text = await MetricsText.RenderAsync(server.Service).ConfigureAwait(false);
+            var text = await MetricsText.RenderAsync(server.Service, server).ConfigureAwait(false);
             context.Response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
             await context.Response.WriteAsync(text).ConfigureAwait(false);
+        }));
+        app.Map("/v1/cluster", context => OnlyGet(context, RouteKind.Cluster, async () =>
+        {
+            var report = await ClusterView.ReportAsync(server.Service.Pager.System, server.Cluster.Enabled ? server.Files : null, server.Owners!, server.Cluster.Enabled, TimeSpan.FromSeconds(2)).ConfigureAwait(false);
+            await context.Response.WriteAsJsonAsync(report, ApiJson.Options).ConfigureAwait(false);
         }));
         app.Map("/v1/objects", context => OnlyGet(context, RouteKind.Objects, async () =>
             await context.Response.WriteAsJsonAsync(await server.Service.ObjectsAsync().ConfigureAwait(false), ApiJson.Options).ConfigureAwait(false)));
         app.MapFallback(context => Problems.WriteAsync(context, StatusCodes.Status404NotFound,
-            $"no route {context.Request.Method} {context.Request.Path}: the API has /v1/files/{{path}}, /v1/objects, /metrics and /healthz"));
+            $"no route {context.Request.Method} {context.Request.Path}: the API has /v1/files/{{path}}, /v1/objects, /v1/cluster, /metrics and /healthz"));
     }
 
     private static async Task OnlyGet(HttpContext context, RouteKind route, Func<Task> handle)
@@ -538,7 +565,7 @@ internal sealed class ServeException : Exception
 internal static class MetricsText
 {
     /// <summary>Renders the pager's counters, the frame pool, dirty pages, mailbox depths and the request histograms in Prometheus text format.</summary>
-    public static async Task<string> RenderAsync(PageService service)
+    public static async Task<string> RenderAsync(PageService service, PageServer? server = null)
     {
         var inv = CultureInfo.InvariantCulture;
         var pager = service.Pager;
@@ -572,7 +599,25 @@ internal static class MetricsText
 
         Gauge("actorpager_frames", "Page frames in the pool.", pager.Memory.FrameCount);
         Gauge("actorpager_free_frames", "Page frames free now.", pager.Memory.FreeCount);
-        Gauge("actorpager_open_files", "Files the service holds open.", service.Files.Count);
+        Gauge("actorpager_open_files", "Files the service holds open (owns, in a cluster).", service.Files.Count);
+        if (server?.Owners is { } owners)
+        {
+            Counter("actorpager_takeovers_total", "Files this node took over (each a new ownership generation, journaled).", owners.TakeOvers);
+            Counter("actorpager_fenced_total", "Files this node gave up because a newer owner fenced them (a refused journal or store write).", owners.Fenced);
+        }
+
+        if (server is { Cluster.Enabled: true })
+        {
+            var state = Akka.Cluster.Cluster.Get(service.Pager.System).State;
+            text.Append("# HELP actorpager_cluster_members Cluster members by status, as this node sees them.\n# TYPE actorpager_cluster_members gauge\n");
+            foreach (var status in Enum.GetValues<Akka.Cluster.MemberStatus>())
+            {
+                text.Append(inv, $"actorpager_cluster_members{{status=\"{status.ToString().ToLowerInvariant()}\"}} {state.Members.Count(m => m.Status == status)}\n");
+            }
+
+            Gauge("actorpager_cluster_unreachable", "Members the failure detector finds silent now.", state.Unreachable.Count);
+            Gauge("actorpager_cluster_leader", "1 when this node is the cluster's leader.", state.Leader == Akka.Cluster.Cluster.Get(service.Pager.System).SelfAddress ? 1 : 0);
+        }
 
         var objects = await service.ObjectsAsync().ConfigureAwait(false);
         long resident = 0, dirty = 0, pip = 0;

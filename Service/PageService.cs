@@ -52,6 +52,9 @@ internal sealed partial class PageService
     /// <summary>Latency histograms per route.</summary>
     public RequestHistograms Histograms { get; } = new();
 
+    /// <summary>This node's name in answers (its cluster address, or "local").</summary>
+    public string NodeName { get; init; } = "local";
+
     /// <summary>The Retry-After of a 503 that a hand-off or failover caused, in seconds.</summary>
     public string RetryAfterSeconds { get; init; } = "1";
 
@@ -410,13 +413,13 @@ internal sealed partial class PageService
                 var reply = await vnode.Vnode.Ask<object>(new VnodeProtocol.GetVObject(), ViewTimeout).ConfigureAwait(false);
                 if (reply is not VnodeProtocol.VObjectReply { Object: { } vmObject })
                 {
-                    result.Add(new ObjectInfo(name, vnode.Path, vnode.Vnode.Path.ToString(), null, vnode.Uses, 0, 0, 0, 0, 0, 0, null));
+                    result.Add(new ObjectInfo(name, vnode.Path, vnode.Vnode.Path.ToString(), null, vnode.Uses, 0, 0, 0, 0, 0, 0, null, NodeName));
                     continue;
                 }
 
                 if (await vmObject.Ask<object>(VmObjectProtocol.GetStat.Instance, ViewTimeout).ConfigureAwait(false) is VmObjectProtocol.ObjectStat s)
                 {
-                    result.Add(new ObjectInfo(name, vnode.Path, vnode.Vnode.Path.ToString(), vmObject.Path.ToString(), vnode.Uses, s.SizeBytes, s.Resident, s.Dirty, s.Busy, s.Pip, s.RefCount, Mailboxes.Depth(vmObject)));
+                    result.Add(new ObjectInfo(name, vnode.Path, vnode.Vnode.Path.ToString(), vmObject.Path.ToString(), vnode.Uses, s.SizeBytes, s.Resident, s.Dirty, s.Busy, s.Pip, s.RefCount, Mailboxes.Depth(vmObject), NodeName));
                 }
             }
         }

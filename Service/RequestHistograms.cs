@@ -36,6 +36,9 @@ internal enum RouteKind
 
     /// <summary>GET /healthz.</summary>
     Health,
+
+    /// <summary>GET /v1/cluster.</summary>
+    Cluster,
 }
 
 /// <summary>Request latency histograms per route, in Prometheus' cumulative-bucket form. Lock-free: one Interlocked increment per bucket hit.</summary>
@@ -139,6 +142,7 @@ internal sealed class RequestHistograms
         RouteKind.Objects => "objects",
         RouteKind.Metrics => "metrics",
         RouteKind.Health => "healthz",
+        RouteKind.Cluster => "cluster",
         _ => "other",
     };
 }

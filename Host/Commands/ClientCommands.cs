@@ -6,7 +6,7 @@ namespace ActorPager.Host;
 
 /// <summary>
 /// The client commands against a running <c>actorpager serve</c>, through <see cref="ActorPagerClient"/>:
-/// <c>cat</c>, <c>write</c>, <c>sync</c>, <c>stat</c> (and <c>top</c>, in its own file). Each takes
+/// <c>cat</c>, <c>write</c>, <c>sync</c>, <c>stat</c>, <c>cluster</c> (and <c>top</c>, in its own file). Each takes
 /// <c>--server URL</c> (or ACTORPAGER_SERVER) and <c>--token</c> (or ACTORPAGER_TOKEN). A refused
 /// request prints the server's problem detail on stderr and exits with 1.
 /// </summary>
@@ -15,13 +15,14 @@ internal static class ClientCommands
     /// <summary>The server's address when neither --server nor ACTORPAGER_SERVER is given.</summary>
     public const string DefaultServer = "http://127.0.0.1:5080";
 
-    /// <summary>The cat, write, sync and stat commands.</summary>
+    /// <summary>The cat, write, sync, stat and cluster commands.</summary>
     public static IEnumerable<Command> Create()
     {
         yield return Cat();
         yield return Write();
         yield return Sync();
         yield return Stat();
+        yield return ClusterStatus();
     }
 
     /// <summary>--server, shared by every client command.</summary>
@@ -124,7 +125,44 @@ internal static class ClientCommands
             var s = await client.StatAsync(parse.GetValue(path)!, cancel).ConfigureAwait(false);
             Console.WriteLine(parse.GetValue(json)
                 ? JsonSerializer.Serialize(s, Service.ApiJson.Options)
-                : $"{s.Path}: size {s.Size} ({s.SizePages} pages), resident {s.Resident}, dirty {s.Dirty}, busy {s.Busy}, pip {s.Pip}, refs {s.RefCount}, queues active {s.Active} inactive {s.Inactive} laundry {s.Laundry}");
+                : $"{s.Path}: size {s.Size} ({s.SizePages} pages), resident {s.Resident}, dirty {s.Dirty}, busy {s.Busy}, pip {s.Pip}, refs {s.RefCount}, queues active {s.Active} inactive {s.Inactive} laundry {s.Laundry}, owner {s.Owner ?? "-"} (generation {s.Generation})");
+            return 0;
+        }));
+        return command;
+    }
+
+    private static Command ClusterStatus()
+    {
+        var json = new Option<bool>("--json") { Description = "Print the answer of /v1/cluster as JSON." };
+        var server = ServerOption();
+        var token = TokenOption();
+        var command = new Command("cluster", "Print the cluster as a running server sees it: members and their status, shards per node, each file's owner and generation.") { json, server, token };
+        command.SetAction((parse, cancel) => WithClientAsync(parse.GetValue(server)!, parse.GetValue(token), Console.Error, async client =>
+        {
+            var c = await client.ClusterAsync(cancel).ConfigureAwait(false);
+            if (parse.GetValue(json))
+            {
+                Console.WriteLine(JsonSerializer.Serialize(c, Service.ApiJson.Options));
+                return 0;
+            }
+
+            Console.WriteLine(c.Enabled ? $"cluster, seen from {c.Self}" : "a single node (not a cluster)");
+            foreach (var m in c.Members)
+            {
+                var shards = c.Regions.FirstOrDefault(r => r.Address == m.Address);
+                Console.WriteLine($"member {m.Address} {m.Status}{(m.Reachable ? string.Empty : " UNREACHABLE")}{(shards is null ? string.Empty : $", {shards.Shards.Count} shards, {shards.Files} files open")}");
+            }
+
+            foreach (var f in c.Files)
+            {
+                Console.WriteLine($"file {f.Path} owner {f.Owner} generation {f.Generation}");
+            }
+
+            foreach (var u in c.Unanswered)
+            {
+                Console.WriteLine($"member {u} did not say which files it owns (no answer in time)");
+            }
+
             return 0;
         }));
         return command;

@@ -71,9 +71,9 @@ internal static class TopCommand
         }
 
         var table = new Table().Border(TableBorder.Rounded).Title($"actorpager top — {Markup.Escape(server)} — {objects.Count} VM objects");
-        foreach (var column in new[] { "mount", "path", "size", "resident", "dirty", "busy", "pip", "refs", "uses", "mailbox" })
+        foreach (var column in new[] { "mount", "path", "owner", "size", "resident", "dirty", "busy", "pip", "refs", "uses", "mailbox" })
         {
-            table.AddColumn(column is "mount" or "path" ? new TableColumn(column) : new TableColumn(column).RightAligned());
+            table.AddColumn(column is "mount" or "path" or "owner" ? new TableColumn(column) : new TableColumn(column).RightAligned());
         }
 
         foreach (var o in objects.OrderByDescending(o => o.Resident).ThenBy(o => o.Path, StringComparer.Ordinal).Take(30))
@@ -81,6 +81,7 @@ internal static class TopCommand
             table.AddRow(
                 Markup.Escape(o.Mount),
                 Markup.Escape(o.Path),
+                Markup.Escape(ShortNode(o.Owner)),
                 o.Size.ToString(CultureInfo.InvariantCulture),
                 o.Resident.ToString(CultureInfo.InvariantCulture),
                 o.Dirty > 0 ? $"[yellow]{o.Dirty}[/]" : "0",
@@ -92,6 +93,30 @@ internal static class TopCommand
         }
 
         var rows = new List<IRenderable> { table };
+
+        // In a cluster this node holds only the files it owns: the others, with their owners.
+        ClusterInfo? cluster = null;
+        try
+        {
+            cluster = await client.ClusterAsync(cancellation).ConfigureAwait(false);
+        }
+        catch (ActorPagerException)
+        {
+            // An older server without /v1/cluster: the objects table is all there is.
+        }
+
+        if (cluster is { Enabled: true })
+        {
+            var members = string.Join("  ", cluster.Members.Select(m => $"{ShortNode(m.Address)} {(m.Reachable ? m.Status : "[red]unreachable[/]")}"));
+            var files = new Table().Border(TableBorder.Rounded).Title($"cluster — {cluster.Members.Count} members: {members} — {cluster.Files.Count} files owned");
+            files.AddColumn("path").AddColumn("owner").AddColumn(new TableColumn("generation").RightAligned());
+            foreach (var f in cluster.Files.Take(30))
+            {
+                files.AddRow(Markup.Escape(f.Path), Markup.Escape(ShortNode(f.Owner)), f.Generation.ToString(CultureInfo.InvariantCulture));
+            }
+
+            rows.Add(files);
+        }
         if (objects.Where(o => o.Object is not null).OrderByDescending(o => o.Resident).FirstOrDefault() is { } busiest)
         {
             try
@@ -141,4 +166,8 @@ internal static class TopCommand
             quit.Token.WaitHandle.WaitOne(50);
         }
     }
+
+    /// <summary>host:port of a cluster address (akka.tcp://actorpager@host:port), or the name as it is.</summary>
+    internal static string ShortNode(string? node) =>
+        node is null ? "-" : node.LastIndexOf('@') is var at and >= 0 ? node[(at + 1)..] : node;
 }

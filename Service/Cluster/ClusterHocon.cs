@@ -67,6 +67,8 @@ internal static class ClusterHocon
                 "{{Name(typeof(FileEvents.Owned))}}" = actorpager
                 "{{Name(typeof(FileEvents.SizeChanged))}}" = actorpager
                 "{{Name(typeof(FileEvents.Snapshot))}}" = actorpager
+                "{{Name(typeof(ClusterView.ListOwned))}}" = actorpager
+                "{{Name(typeof(ClusterView.OwnedList))}}" = actorpager
               }
               serialization-identifiers { "{{Name(typeof(FileProtocolSerializer))}}" = {{FileProtocolSerializer.Id}} }
             }

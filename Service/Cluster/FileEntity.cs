@@ -22,7 +22,11 @@ internal static class FileEvents
 }
 
 /// <summary>What every file entity of a node shares: the pager, the mount it serves and the ownership table.</summary>
-internal sealed record FileNode(PagerSystem Pager, string Mount, Ownership Owners, IFencedPageStore Store, string Name, ClusterSettings Settings);
+internal sealed record FileNode(PagerSystem Pager, string Mount, Ownership Owners, IFencedPageStore Store, string Name, ClusterSettings Settings)
+{
+    /// <summary>In a cluster: whether this node may take a file over now (not frozen, on the majority side).</summary>
+    public NodeHealth? Health { get; init; }
+}
 
 /// <summary>
 /// One file, owned by this node: the durable half of its vnode. On start it recovers the file's
@@ -78,6 +82,13 @@ internal sealed class FileEntity : UntypedPersistentActor
     /// <summary>Props of the entity of <paramref name="path"/>.</summary>
     public static Props Props(FileNode node, string path) => Akka.Actor.Props.Create(() => new FileEntity(node, path));
 
+    /// <summary>Told by <see cref="NodeHealth"/> when this node stalled: the cluster may have moved the file, so stop serving it from cache (sync first; the store refuses that if another node owns it now).</summary>
+    internal sealed record Suspect
+    {
+        /// <summary>The single instance.</summary>
+        public static Suspect Instance { get; } = new();
+    }
+
     /// <summary>Told by <see cref="OwnedStore"/> when the store refused a write of this file: a newer owner exists.</summary>
     internal sealed record StoreFenced(string Reason);
 
@@ -107,6 +118,13 @@ internal sealed class FileEntity : UntypedPersistentActor
                 _size = _journaledSize = snapshot.Size;
                 break;
             case RecoveryCompleted:
+                if (_node.Health?.WhyNotTakeOver() is { } why)
+                {
+                    // Not now: the node may be on the losing side of a partition; the request retries.
+                    Stop(Phase.Stopping, why);
+                    break;
+                }
+
                 TakeOver();
                 break;
         }
@@ -145,6 +163,9 @@ internal sealed class FileEntity : UntypedPersistentActor
                 break;
             case FileProtocol.HandOff:
                 OnHandOff();
+                break;
+            case Suspect:
+                Stop(Phase.HandingOff, "this node stalled: the cluster may have moved the file");
                 break;
             case HandOffSynced synced:
                 _syncing = false;
@@ -329,9 +350,10 @@ internal sealed class FileEntity : UntypedPersistentActor
     /// </summary>
     private void Stop(Phase phase, string reason)
     {
-        if (phase == Phase.Fenced)
+        if (phase == Phase.Fenced && _phase != Phase.Fenced)
         {
             _node.Owners.Leave(_path, Self);
+            _node.Owners.CountFenced();
         }
 
         if (_phase is Phase.Fenced or Phase.Stopping or Phase.HandingOff)

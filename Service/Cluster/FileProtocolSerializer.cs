@@ -7,7 +7,7 @@ namespace ActorPager.Service.Cluster;
 
 /// <summary>
 /// Binary wire format of <see cref="FileProtocol"/> (between nodes) and of
-/// <see cref="FileEvents"/> (in the journal): a manifest names the type, the body is its fields in
+/// <see cref="FileEvents"/> (in the journal), and the cluster view's <see cref="ClusterView.ListOwned"/> and <see cref="ClusterView.OwnedList"/>: a manifest names the type, the body is its fields in
 /// order (BinaryWriter: little-endian numbers, length-prefixed UTF-8 strings, byte arrays as a
 /// length and the bytes). Page bytes travel as bytes, never as JSON. Changing a record's fields
 /// changes its format: the journal's events (<c>O</c>, <c>Z</c>, <c>N</c>) must stay readable.
@@ -46,6 +46,8 @@ public sealed class FileProtocolSerializer : SerializerWithStringManifest
         FileEvents.Owned => "O",
         FileEvents.SizeChanged => "Z",
         FileEvents.Snapshot => "N",
+        ClusterView.ListOwned => "L",
+        ClusterView.OwnedList => "l",
         _ => throw new ArgumentException($"{nameof(FileProtocolSerializer)} cannot serialize {o.GetType().FullName}", nameof(o)),
     };
 
@@ -84,6 +86,8 @@ public sealed class FileProtocolSerializer : SerializerWithStringManifest
             "O" => new FileEvents.Owned(r.ReadInt64(), r.ReadString()),
             "Z" => new FileEvents.SizeChanged(r.ReadInt64()),
             "N" => new FileEvents.Snapshot(r.ReadInt64(), r.ReadInt64(), r.ReadString()),
+            "L" => ClusterView.ListOwned.Instance,
+            "l" => ReadOwned(r),
             _ => throw new SerializationException($"{nameof(FileProtocolSerializer)}: unknown manifest \"{manifest}\" ({bytes.Length} bytes)"),
         };
     }
@@ -179,6 +183,18 @@ public sealed class FileProtocolSerializer : SerializerWithStringManifest
                 w.Write(m.Size);
                 w.Write(m.Node);
                 break;
+            case ClusterView.ListOwned:
+                break;
+            case ClusterView.OwnedList m:
+                w.Write(m.Node);
+                w.Write(m.Files.Length);
+                foreach (var f in m.Files)
+                {
+                    w.Write(f.Path);
+                    w.Write(f.Generation);
+                }
+
+                break;
             default:
                 throw new ArgumentException($"{nameof(FileProtocolSerializer)} cannot serialize {obj.GetType().FullName}", nameof(obj));
         }
@@ -212,6 +228,18 @@ public sealed class FileProtocolSerializer : SerializerWithStringManifest
         }
 
         return new FileProtocol.Pages(entries);
+    }
+
+    private static ClusterView.OwnedList ReadOwned(BinaryReader r)
+    {
+        var node = r.ReadString();
+        var files = new ClusterView.OwnedEntry[r.ReadInt32()];
+        for (var i = 0; i < files.Length; i++)
+        {
+            files[i] = new ClusterView.OwnedEntry(r.ReadString(), r.ReadInt64());
+        }
+
+        return new ClusterView.OwnedList(node, files);
     }
 
     private static void WriteNullable(BinaryWriter w, string? s)

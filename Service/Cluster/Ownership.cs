@@ -17,8 +17,20 @@ internal sealed class Ownership
     /// <summary>One owned file: its generation and the entity that serves it.</summary>
     internal sealed record Owner(long Generation, IActorRef Entity);
 
+    private long _takeOvers;
+    private long _fenced;
+
     /// <summary>Files owned now.</summary>
     public int Count => _owners.Count;
+
+    /// <summary>Files this node took over since it started (each a new generation).</summary>
+    public long TakeOvers => Interlocked.Read(ref _takeOvers);
+
+    /// <summary>Files this node gave up because a newer owner fenced it (a refused journal write or store write).</summary>
+    public long Fenced => Interlocked.Read(ref _fenced);
+
+    /// <summary>Counts a file given up to a newer owner.</summary>
+    public void CountFenced() => Interlocked.Increment(ref _fenced);
 
     /// <summary>Every owned file, for /v1/cluster and for syncing at shutdown.</summary>
     public IReadOnlyList<KeyValuePair<string, Owner>> Snapshot() => [.. _owners];
@@ -27,7 +39,11 @@ internal sealed class Ownership
     public bool TryGet(string file, out Owner owner) => _owners.TryGetValue(file, out owner!);
 
     /// <summary>Records that <paramref name="entity"/> owns <paramref name="file"/> at <paramref name="generation"/>.</summary>
-    public void Enter(string file, long generation, IActorRef entity) => _owners[file] = new Owner(generation, entity);
+    public void Enter(string file, long generation, IActorRef entity)
+    {
+        _owners[file] = new Owner(generation, entity);
+        Interlocked.Increment(ref _takeOvers);
+    }
 
     /// <summary>Forgets <paramref name="file"/> if <paramref name="entity"/> still owns it (a newer entity's entry stays).</summary>
     public void Leave(string file, IActorRef entity)

@@ -184,6 +184,23 @@ public sealed class RouteTests(InProcessServer server) : IClassFixture<InProcess
     }
 
     [Fact]
+    public async Task Cluster_SingleNode_NotEnabledAndListsTheFilesThisNodeOwnsWithTheirGeneration()
+    {
+        var path = NewPath();
+        await PutAsync(path, 0, new byte[100]);
+        var cluster = await Http.GetFromJsonAsync<ClusterInfo>("/v1/cluster");
+        Assert.False(cluster!.Enabled);
+        Assert.Equal("local", cluster.Self);
+        Assert.Empty(cluster.Members);
+        var mine = Assert.Single(cluster.Files, f => f.Path == path);
+        Assert.Equal("local", mine.Owner);
+        Assert.True(mine.Generation >= 1, $"generation {mine.Generation}");
+
+        var stat = await Http.GetFromJsonAsync<FileStat>($"/v1/files/{path}/stat");
+        Assert.Equal(("local", mine.Generation), (stat!.Owner, stat.Generation));
+    }
+
+    [Fact]
     public async Task Healthz_AnswersOk()
     {
         Assert.Equal("ok\n", await Http.GetStringAsync("/healthz"));

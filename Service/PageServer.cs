@@ -375,7 +375,7 @@ internal sealed class PageServer : IAsyncDisposable
         Files = files;
         Owners = owners;
         system.ActorOf(ClusterView.Props(owners, nodeName), ClusterView.Name);
-        var service = new PageService(pager, Store, Settings, new EntityFiles(files, owners, Cluster, pager.OperationTimeout))
+        var service = new PageService(pager, Store, Settings, new EntityFiles(files, owners, Cluster, pager.OperationTimeout, Cluster.Enabled ? MembershipSignal.Start(system) : null))
         {
             Log = _log,
             NodeName = nodeName,

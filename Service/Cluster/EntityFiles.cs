@@ -15,8 +15,14 @@ internal sealed class FileUnavailableException(string message) : Exception(messa
 /// then the client gets 503 with Retry-After. A write sent twice that way writes the same bytes
 /// at the same offset twice, which changes nothing.
 /// </summary>
-internal sealed class EntityFiles(IActorRef target, Ownership owners, ClusterSettings settings, TimeSpan localTimeout) : IFileService
+internal sealed class EntityFiles(IActorRef target, Ownership owners, ClusterSettings settings, TimeSpan localTimeout, MembershipSignal? membership = null) : IFileService
 {
+    /// <summary>After a member was removed, this long counts as "shards moving".</summary>
+    private static readonly TimeSpan MovingWindow = TimeSpan.FromSeconds(10);
+
+    /// <summary>An ask's time-out while shards are moving.</summary>
+    private static readonly TimeSpan MovingAskTimeout = TimeSpan.FromSeconds(1);
+
     private volatile bool _closed;
 
     /// <inheritdoc />
@@ -114,10 +120,31 @@ internal sealed class EntityFiles(IActorRef target, Ownership owners, ClusterSet
         var pause = TimeSpan.FromMilliseconds(50);
         while (true)
         {
+            if (DateTime.UtcNow >= deadline)
+            {
+                throw new FileUnavailableException($"{command.Path}: its owner did not answer within {settings.RequestTimeout.TotalSeconds:0} s (actorpager.cluster.request-timeout)");
+            }
+
             object reply;
             try
             {
-                reply = await target.Ask<object>(command, AttemptTimeout).ConfigureAwait(false);
+                // Just after a member was removed the shards are moving: short asks, sent again soon.
+                var moving = membership?.RemovedWithin(MovingWindow) == true;
+                var ask = target.Ask<object>(command, moving ? MovingAskTimeout : AttemptTimeout);
+                if (membership is not null)
+                {
+                    // A member removed meanwhile (a failover): an ask that went to the dead node is
+                    // lost, and the region learns the shard's new home a moment later. Send it again then.
+                    var removed = membership.Next;
+                    if (await Task.WhenAny(ask, removed).ConfigureAwait(false) == removed && !ask.IsCompleted)
+                    {
+                        _ = ask.ContinueWith(static t => t.Exception, TaskScheduler.Default);
+                        await Task.Delay(MovingAskTimeout / 2).ConfigureAwait(false);
+                        continue;
+                    }
+                }
+
+                reply = await ask.ConfigureAwait(false);
             }
             catch (AskTimeoutException) when (settings.Enabled && DateTime.UtcNow + pause < deadline)
             {

@@ -93,6 +93,10 @@ internal static class ClusterHocon
                       connection-string = {{Quote(journal.ConnectionString)}}
                       provider-name = {{Quote(journal.ProviderName)}}
                       auto-initialize = on
+                      # One writer per sequence number is the journal's unique key, which is what
+                      # fences a stale owner; recovery must see every take-over, whichever node
+                      # wrote it, so the replay filter (which drops events of an "old" writer) is off.
+                      replay-filter.mode = off
                     }
                   }
                   snapshot-store {

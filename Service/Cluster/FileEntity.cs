@@ -108,13 +108,14 @@ internal sealed class FileEntity : UntypedPersistentActor
         switch (message)
         {
             case FileEvents.Owned owned:
-                _generation = owned.Generation;
+                // The highest generation ever journaled, whatever order writers left it in.
+                _generation = Math.Max(_generation, owned.Generation);
                 break;
             case FileEvents.SizeChanged changed:
                 _size = _journaledSize = changed.Size;
                 break;
             case SnapshotOffer { Snapshot: FileEvents.Snapshot snapshot }:
-                _generation = snapshot.Generation;
+                _generation = Math.Max(_generation, snapshot.Generation);
                 _size = _journaledSize = snapshot.Size;
                 break;
             case RecoveryCompleted:

@@ -27,12 +27,7 @@ public sealed class PausedOwnerTests(ITestOutputHelper output)
     /// <summary>How long the files of the frozen node may take to move to a survivor.</summary>
     private static readonly TimeSpan MoveDeadline = TimeSpan.FromSeconds(90);
 
-    [ClusterFact(Skip = "Product bug, fails every run: a node resumed after SIGSTOP, before it learns it was downed (about 4 s), "
-        + "gets the queued and new sync writes of files that moved to the survivors at generation 2. Its old entity is fenced (log: 'set size of "
-        + "generation 1 refused: the file is fenced at generation 2'), the server's internal retry starts a new entity in its still running shard, "
-        + "which recovers the journal, persists Owned(3) and fences the store at 3: the downed node takes the file back, writes the pages to "
-        + "PostgreSQL and answers 200 (durable). The survivor that owns the shard is not told: it keeps answering reads at generation 2 from its "
-        + "cache (old size, pages missing), so acknowledged writes are invisible through every live node. See the commit message.")]
+    [ClusterFact]
     public Task PauseOwner_FilesMoveAndAreWrittenElsewhere_ResumedOwnersLateWritesNeverReachTheStore() => ClusterRun.RunAsync(output, async cluster =>
     {
         var page0 = Enumerable.Range(0, 12).Select(i => new FileHistory($"paused/file-{i:D2}.bin", 0)).ToArray();

@@ -14,6 +14,7 @@ internal sealed class ClusterNode : IAsyncDisposable
     /// <summary>Every process this node has run, the current one last.</summary>
     private readonly List<ServerProcess> _incarnations = [];
 
+    /// <summary>A node that will listen on <paramref name="nodePort"/> (cluster) and <paramref name="httpPort"/> (HTTP); not started.</summary>
     public ClusterNode(int index, int nodePort, int httpPort)
     {
         Index = index;

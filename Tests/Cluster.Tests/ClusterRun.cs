@@ -5,6 +5,7 @@ namespace ActorPager.Cluster.Tests;
 /// <summary>Runs a test body against a fresh database and a started three-node cluster; on failure writes the nodes' logs to the test's output.</summary>
 internal static class ClusterRun
 {
+    /// <summary>Creates the database, starts the cluster, runs <paramref name="body"/>; kills the nodes and drops the database however it ends.</summary>
     public static async Task RunAsync(ITestOutputHelper output, Func<TestCluster, Task> body)
     {
         await using var database = await TestDatabase.CreateAsync();

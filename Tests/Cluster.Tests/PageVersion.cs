@@ -17,6 +17,7 @@ internal sealed record PageVersion(string File, long Page, long Seq, string Tag)
     /// <summary>The page size of the store (reference.conf: actorpager.storage.row-size).</summary>
     public const int Size = 4096;
 
+    /// <summary>The header's first word: what marks a page as a test version.</summary>
     private const string Magic = "actorpager-cluster-test";
 
     /// <summary>The page's bytes.</summary>

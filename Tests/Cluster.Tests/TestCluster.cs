@@ -16,6 +16,7 @@ internal sealed class TestCluster : IAsyncDisposable
     /// <summary>How long a cluster may take to serve through every node; generous, the machine may be loaded.</summary>
     public static readonly TimeSpan StartDeadline = TimeSpan.FromSeconds(120);
 
+    /// <summary>The database every node shares.</summary>
     private readonly TestDatabase _database;
 
     private TestCluster(TestDatabase database, IReadOnlyList<ClusterNode> nodes)

@@ -23,15 +23,31 @@ internal sealed class WriteLoad
     /// <summary>A pause between one writer's writes, so the load leaves the two cores some room (it paces, it does not synchronise).</summary>
     private static readonly TimeSpan Pace = TimeSpan.FromMilliseconds(20);
 
+    /// <summary>How many writers run.</summary>
     private readonly int _writers;
+
+    /// <summary>The tag of every version written.</summary>
     private readonly string _tag;
+
+    /// <summary>Answers counted by "node N: status".</summary>
     private readonly ConcurrentDictionary<string, int> _statuses = new();
+
+    /// <summary>Answers neither 200 nor 503, and transport errors, described.</summary>
     private readonly ConcurrentQueue<string> _unexpected = new();
+
+    /// <summary>Cancelled to stop the writers between writes.</summary>
     private readonly CancellationTokenSource _stop = new();
+
+    /// <summary>The nodes writes go to now; replaced whole, read once per request.</summary>
     private volatile ClusterNode[] _targets;
+
+    /// <summary>Every writer, once started.</summary>
     private Task? _running;
+
+    /// <summary>The round robin's counter over the targets.</summary>
     private int _next;
 
+    /// <summary>A load of <paramref name="writers"/> writers over <paramref name="files"/> files named <c>PREFIX/file-NN.bin</c>, sent to <paramref name="targets"/>; not started.</summary>
     public WriteLoad(IEnumerable<ClusterNode> targets, string prefix, int writers, int files, string tag = "load")
     {
         _targets = [.. targets];
@@ -79,6 +95,8 @@ internal sealed class WriteLoad
         {
             await _running;
         }
+
+        _stop.Dispose();
     }
 
     /// <summary>Polls <paramref name="condition"/> until it holds; fails after <paramref name="deadline"/> saying what it waited for and what the load saw.</summary>

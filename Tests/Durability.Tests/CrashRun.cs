@@ -17,6 +17,18 @@ internal sealed record CrashResult(string Kind, int Kills, long Acknowledged, lo
 {
     /// <summary>The line the issue asks for.</summary>
     public string Line => $"crash: store={Kind} kills={Kills} acknowledged={Acknowledged} lost={Lost} torn={Torn}";
+
+    /// <summary>Restarts of the server after which the checks through it ran (server runs only; null for worker runs).</summary>
+    public int? RestartsChecked { get; init; }
+
+    /// <summary>Checks after a restart that found a file's generation not greater than before the kill (server runs only).</summary>
+    public long Stale { get; init; }
+
+    /// <summary>How the kills fell, in words (server runs only).</summary>
+    public string? Moments { get; init; }
+
+    /// <summary>Whether the run found nothing wrong.</summary>
+    public bool Passed => Lost == 0 && Torn == 0 && Regressed == 0 && Mismatched == 0 && Stale == 0;
 }
 
 /// <summary>
@@ -48,12 +60,7 @@ internal sealed class CrashRun(string kind, IReadOnlyList<string> storeArguments
     public async Task<CrashResult> RunAsync(int kills)
     {
         var random = new Random(seed);
-        var acked = new long[PageImage.Pages];      // last acknowledged generation per page, 0 for none
-        var seen = new long[PageImage.Pages];       // newest generation a check found per page
-        var state = new string[PageImage.Pages];    // what the last check found, as the worker reports it
-        Array.Fill(state, "zero");
-        var begun = new HashSet<(int Page, long Generation)>();
-        long acknowledged = 0, lost = 0, torn = 0, regressed = 0, mismatched = 0, unackedSeen = 0;
+        var ledger = new PageLedger(kind, log);
         for (var epoch = 1; epoch <= kills; epoch++)
         {
             var mode = random.Next(20);
@@ -71,27 +78,17 @@ internal sealed class CrashRun(string kind, IReadOnlyList<string> storeArguments
                 {
                     case "page" when parts.Length == 3:
                         var page = int.Parse(parts[1], CultureInfo.InvariantCulture);
-                        if (parts[2] != state[page])
+                        if (parts[2] != ledger.StateOf(page))
                         {
-                            mismatched++;
-                            log($"{kind}: run {epoch}: the pager read page {page} as {parts[2]}, the store held {state[page]}");
+                            ledger.Mismatch($"{kind}: run {epoch}: the pager read page {page} as {parts[2]}, the store held {ledger.StateOf(page)}");
                         }
 
                         break;
                     case "write" when parts.Length == 4:
-                        var first = int.Parse(parts[1], CultureInfo.InvariantCulture);
-                        var count = int.Parse(parts[2], CultureInfo.InvariantCulture);
-                        var generation = long.Parse(parts[3], CultureInfo.InvariantCulture);
-                        for (var p = first; p < first + count; p++)
-                        {
-                            begun.Add((p, generation));
-                        }
-
+                        ledger.Begin(int.Parse(parts[1], CultureInfo.InvariantCulture), int.Parse(parts[2], CultureInfo.InvariantCulture), long.Parse(parts[3], CultureInfo.InvariantCulture));
                         break;
                     case "ack" when parts.Length == 3:
-                        var ackPage = int.Parse(parts[1], CultureInfo.InvariantCulture);
-                        acked[ackPage] = Math.Max(acked[ackPage], long.Parse(parts[2], CultureInfo.InvariantCulture));
-                        acknowledged++;
+                        ledger.Ack(int.Parse(parts[1], CultureInfo.InvariantCulture), long.Parse(parts[2], CultureInfo.InvariantCulture));
                         break;
                     case "ready":
                         break;
@@ -111,40 +108,10 @@ internal sealed class CrashRun(string kind, IReadOnlyList<string> storeArguments
                 }
             }
 
-            for (var page = 0; page < PageImage.Pages; page++)
-            {
-                var kindFound = PageImage.Classify(image.AsSpan(page * PageImage.Size, PageImage.Size), page, out var generation);
-                var isTorn = kindFound == PageImageKind.Torn || (kindFound == PageImageKind.Valid && !begun.Contains((page, generation)));
-                if (isTorn)
-                {
-                    torn++;
-                    log($"{kind}: after kill {epoch} page {page} is torn ({kindFound}, generation {generation})");
-                }
-
-                var current = kindFound == PageImageKind.Valid && !isTorn ? generation : 0;
-                if (acked[page] > current)
-                {
-                    lost++;
-                    log($"{kind}: after kill {epoch} page {page} holds generation {current}, acknowledged {acked[page]}");
-                }
-
-                if (current < seen[page])
-                {
-                    regressed++;
-                    log($"{kind}: after kill {epoch} page {page} holds generation {current}, an earlier check found {seen[page]}");
-                }
-
-                if (current > acked[page] && current > seen[page])
-                {
-                    unackedSeen++;
-                }
-
-                seen[page] = Math.Max(seen[page], current);
-                state[page] = isTorn ? "torn" : kindFound == PageImageKind.Zero ? "zero" : generation.ToString(CultureInfo.InvariantCulture);
-            }
+            ledger.Check(epoch, image);
         }
 
-        return new CrashResult(kind, kills, acknowledged, lost, torn, regressed, mismatched, unackedSeen);
+        return new CrashResult(kind, kills, ledger.Acknowledged, ledger.Lost, ledger.Torn, ledger.Regressed, ledger.Mismatched, ledger.UnackedSeen);
     }
 
     /// <summary>One worker life: start, read lines until the kill moment, SIGKILL, read what is left.</summary>

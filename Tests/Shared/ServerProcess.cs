@@ -57,6 +57,9 @@ internal sealed class ServerProcess : IAsyncDisposable
     /// <summary>True once the process has exited.</summary>
     public bool HasExited => _process.HasExited;
 
+    /// <summary>The exit code, once exited (137 after <see cref="KillAsync"/>: 128 + SIGKILL).</summary>
+    public int ExitCode => _process.ExitCode;
+
     /// <summary>Starts <c>actorpager serve --data DIR --listen 127.0.0.1:0</c> and waits for its "listening on" line.</summary>
     public static Task<ServerProcess> StartAsync(string dataDirectory, params string[] extra) =>
         StartServeAsync(["serve", "--data", dataDirectory, "--listen", "127.0.0.1:0", .. extra]);

@@ -79,11 +79,13 @@ internal sealed class ServerProcess : IAsyncDisposable
                 server._output.AppendLine(e.Data);
             }
 
-            const string Marker = "listening on ";
-            var at = e.Data.IndexOf(Marker, StringComparison.Ordinal);
-            if (at >= 0)
+            // The program's own line, at the start: a cluster node's Akka log also says "Remoting
+            // started; listening on addresses : [akka.tcp://...]", which is no HTTP address.
+            const string Marker = "actorpager: listening on ";
+            if (e.Data.StartsWith(Marker, StringComparison.Ordinal)
+                && Uri.TryCreate(e.Data[Marker.Length..].Split(' ')[0], UriKind.Absolute, out var address))
             {
-                server._listening.TrySetResult(new Uri(e.Data[(at + Marker.Length)..].Split(' ')[0]));
+                server._listening.TrySetResult(address);
             }
         };
         process.ErrorDataReceived += (_, e) =>

@@ -78,8 +78,7 @@ internal static class ClusterQuick
             {
                 single = await BenchNodes.StartSingleAsync(singleDb.ConnectionString);
                 Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"cluster quick: nodes up after {total.Elapsed.TotalSeconds:F0}s; {BenchSupport.LoadNote()}"));
-                await IdleAsync(cluster, clusterDb, single, singleDb);
-                read = await ReadAsync(cluster);
+                read = await ReadAsync(cluster, clusterDb, single, singleDb);
                 syncWrite = await SyncWriteAsync(cluster, clusterDb, single, singleDb);
                 failover = await FailoverAsync(cluster);
             }
@@ -102,23 +101,30 @@ internal static class ClusterQuick
         QuickAreas.Report("cluster.persist", "akka/single", persist);
     }
 
-    /// <summary>What the nodes cost doing nothing (heartbeats, gossip, timers): their CPU and the database's commits over a few idle seconds, once the setup's work has been reported.</summary>
+    /// <summary>
+    /// What the nodes cost doing nothing (heartbeats, gossip, timers): their CPU and the
+    /// database's commits over a few idle seconds, once they have served requests (so JIT
+    /// compilation is mostly behind them). Sets <see cref="Measured.ClusterIdleCores"/> and
+    /// <see cref="Measured.SingleIdleCores"/>, which the CPU per request is given net of.
+    /// </summary>
     private static async Task IdleAsync(BenchNodes cluster, BenchDatabase clusterDb, BenchNodes single, BenchDatabase singleDb)
     {
         await Task.Delay(TimeSpan.FromSeconds(1.2));
-        var span = TimeSpan.FromSeconds(3);
+        var span = TimeSpan.FromSeconds(4);
         var (clusterCpu, singleCpu) = (cluster.CpuSeconds(), single.CpuSeconds());
         var (clusterCommits, singleCommits) = (await clusterDb.CommitsAsync(), await singleDb.CommitsAsync());
         await Task.Delay(span);
         (clusterCpu, singleCpu) = (cluster.CpuSeconds() - clusterCpu, single.CpuSeconds() - singleCpu);
         await Task.Delay(TimeSpan.FromSeconds(1.2));
         (clusterCommits, singleCommits) = (await clusterDb.CommitsAsync() - clusterCommits, await singleDb.CommitsAsync() - singleCommits);
+        Measured.ClusterIdleCores = clusterCpu / span.TotalSeconds;
+        Measured.SingleIdleCores = singleCpu / span.TotalSeconds;
         Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"cluster quick: idle for {span.TotalSeconds:F0}s: the {cluster.Count} cluster nodes used {clusterCpu / span.TotalSeconds:P1} of a core and committed {clusterCommits} transactions; the single node {singleCpu / span.TotalSeconds:P1} and {singleCommits}"));
+            $"cluster quick: idle for {span.TotalSeconds:F0}s: the {cluster.Count} cluster nodes used {Measured.ClusterIdleCores:P1} of a core and committed {clusterCommits} transactions; the single node {Measured.SingleIdleCores:P1} and {singleCommits}"));
     }
 
     /// <summary>Reads of files node 0 owns: through node 1 (a non-owner) over through node 0, alternating rounds.</summary>
-    private static async Task<double> ReadAsync(BenchNodes cluster)
+    private static async Task<double> ReadAsync(BenchNodes cluster, BenchDatabase clusterDb, BenchNodes single, BenchDatabase singleDb)
     {
         var files = new List<string>();
         using var setup = HttpLoad.NewClient(cluster.Http(1), 4, TimeSpan.FromSeconds(60));
@@ -143,6 +149,7 @@ internal static class ClusterQuick
         Console.Error.WriteLine($"cluster.read: {Readers} readers of 4 KiB pages of {files.Count} files owned by node 0 ({string.Join(' ', files)}), {ReadSlice.TotalSeconds:F0}s rounds");
         await local.RunAsync("warm-up local", files, ReadPages, Readers, write: false, sync: false, TimeSpan.FromSeconds(1));
         await remote.RunAsync("warm-up remote", files, ReadPages, Readers, write: false, sync: false, TimeSpan.FromSeconds(1));
+        await IdleAsync(cluster, clusterDb, single, singleDb);
         var localResult = new Measured();
         var remoteResult = new Measured();
         for (var round = 1; round <= 2; round++)
@@ -374,9 +381,16 @@ internal static class ClusterQuick
     private sealed class Measured
     {
         private double _nodeCpu;
+        private double _idleCpu;
         private double _busy;
         private long _commits;
         private int _rounds;
+
+        /// <summary>Cores the three cluster nodes use when idle (<see cref="IdleAsync"/>).</summary>
+        public static double ClusterIdleCores { get; set; }
+
+        /// <summary>Cores the single node uses when idle.</summary>
+        public static double SingleIdleCores { get; set; }
 
         /// <summary>The requests and latencies of every round.</summary>
         public LoadResult Load { get; } = new();
@@ -393,8 +407,10 @@ internal static class ClusterQuick
             var commits = database is null ? 0 : await database.CommitsAsync();
             var cpu = nodes.CpuSeconds();
             var machine = CpuSample.Take();
+            var watch = Stopwatch.StartNew();
             var result = await round();
             _nodeCpu += nodes.CpuSeconds() - cpu;
+            _idleCpu += (nodes.IsCluster ? ClusterIdleCores : SingleIdleCores) * watch.Elapsed.TotalSeconds;
             _busy += machine.BusySince();
             _rounds++;
             Load.Add(result);
@@ -408,7 +424,7 @@ internal static class ClusterQuick
 
         /// <summary>One line: rate, latencies, costs.</summary>
         public string Summary() => string.Create(CultureInfo.InvariantCulture,
-            $"{Load.Summary()}, nodes' cpu {_nodeCpu * 1e6 / Math.Max(1, Load.Count):F0} us/request, machine cpu busy {_busy / Math.Max(1, _rounds):P0}")
+            $"{Load.Summary()}, nodes' cpu {_nodeCpu * 1e6 / Math.Max(1, Load.Count):F0} us/request ({(_nodeCpu - _idleCpu) * 1e6 / Math.Max(1, Load.Count):F0} less the idle cost), machine cpu busy {_busy / Math.Max(1, _rounds):P0}")
             + (_commits > 0 ? string.Create(CultureInfo.InvariantCulture, $", {_commits} commits ({(double)Load.Count / _commits:F2} requests/commit)") : string.Empty);
     }
 

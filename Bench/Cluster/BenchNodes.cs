@@ -192,6 +192,29 @@ internal sealed class BenchNodes : IAsyncDisposable
         _nodes[i] = await ServerProcess.StartServeAsync(args);
     }
 
+    /// <summary>
+    /// The time (UTC) of the last line of the leader's (node 0's) Akka log that contains
+    /// <paramref name="text"/> and was logged at or after <paramref name="since"/>, or null.
+    /// Akka stamps its lines <c>[LEVEL][MM/dd/yyyy HH:mm:ss.fffZ]</c>.
+    /// </summary>
+    public DateTime? LeaderLogTime(string text, DateTime since)
+    {
+        DateTime? found = null;
+        foreach (var line in (_nodes[0]?.Output ?? string.Empty).Split('\n'))
+        {
+            var at = line.IndexOf("][", StringComparison.Ordinal);
+            var end = at < 0 ? -1 : line.IndexOf(']', at + 2);
+            if (end > at && line.Contains(text, StringComparison.Ordinal)
+                && DateTime.TryParseExact(line[(at + 2)..end], "MM/dd/yyyy HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var time)
+                && time >= since)
+            {
+                found = time;
+            }
+        }
+
+        return found;
+    }
+
     /// <summary>How many incarnations of node <paramref name="i"/> the leader (node 0) has moved to Up.</summary>
     private int UpCount(int i)
     {

@@ -244,9 +244,19 @@ internal static class ClusterQuick
                 throw new InvalidOperationException($"{file} did not read back before the kill");
             }
 
+            var killedAt = DateTime.UtcNow;
             var took = await KillAndProbeAsync(cluster, victim, file, expected!);
             seconds.Add(took);
-            Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  cluster.failover {run + 1}/{Failovers}: killed node {victim}, {file} answered right through node 0 after {took:F2}s"));
+
+            // Where the time went, from the leader's log: failure detection, the split brain
+            // resolver's decision, the removal; after it the file's shard is allocated again and
+            // its entity recovers on a survivor.
+            var victimAddress = cluster.AkkaAddress(victim);
+            string Since(string text) => cluster.LeaderLogTime(text, killedAt.AddSeconds(-1)) is { } t
+                ? string.Create(CultureInfo.InvariantCulture, $"{(t - killedAt).TotalSeconds:F1}s")
+                : "?";
+            Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  cluster.failover {run + 1}/{Failovers}: killed node {victim} at {killedAt:HH:mm:ss.fff}, {file} answered right through node 0 after {took:F2}s; the leader marked it unreachable after {Since($"UNREACHABLE [Member(address = {victimAddress}")}, downed it after {Since($"is downing [{victimAddress}]")}, removed it after {Since($"Leader is removing unreachable node [{victimAddress}]")}"));
             if (run + 1 < Failovers)
             {
                 var restart = Stopwatch.StartNew();

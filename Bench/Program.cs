@@ -5,8 +5,9 @@ namespace ActorPager.Bench;
 
 /// <summary>
 /// Entry point. <c>quick AREA</c> runs that area's quick mode and prints its <c>bench:</c> lines;
-/// <c>quick all</c> runs every area; anything else is handed to BenchmarkDotNet's switcher
-/// (for example <c>--filter *PingPong*</c>).
+/// <c>quick all</c> runs every area. An area that cannot run here (<c>cluster</c> without a
+/// PostgreSQL server) prints why and no lines, and the exit code is then 2. Anything else is
+/// handed to BenchmarkDotNet's switcher (for example <c>--filter *PingPong*</c>).
 /// </summary>
 internal static class Program
 {
@@ -21,15 +22,25 @@ internal static class Program
                 return 2;
             }
 
+            var skipped = false;
             foreach (var (name, run) in areas)
             {
                 if (args[1] == "all" || args[1] == name)
                 {
-                    run();
+                    try
+                    {
+                        run();
+                    }
+                    catch (QuickAreaSkippedException e)
+                    {
+                        // Nothing measured, so no bench lines: say why, go on with the other areas.
+                        Console.Error.WriteLine($"quick {name}: skipped: {e.Message}");
+                        skipped = true;
+                    }
                 }
             }
 
-            return 0;
+            return skipped ? 2 : 0;
         }
 
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
@@ -44,6 +55,9 @@ internal sealed class QuickAreaAttribute(string name) : Attribute
     /// <summary>The area name given on the command line (<c>runtime</c>, <c>pager</c>, ...).</summary>
     public string Name { get; } = name;
 }
+
+/// <summary>Thrown by a quick mode that cannot run here (say, no PostgreSQL server): it prints no lines and the program exits with 2.</summary>
+internal sealed class QuickAreaSkippedException(string message) : Exception(message);
 
 /// <summary>Finds the quick-mode methods in this assembly.</summary>
 internal static class QuickAreas

@@ -1,0 +1,79 @@
+using System.Globalization;
+using Npgsql;
+
+namespace ActorPager.Bench.Cluster;
+
+/// <summary>
+/// A fresh PostgreSQL database for one benchmark run: made with a unique name on the server the
+/// connection string names (through its <c>postgres</c> database), dropped again on dispose.
+/// </summary>
+internal sealed class BenchDatabase : IAsyncDisposable
+{
+    /// <summary>The variables the server's connection string is read from, first set wins.</summary>
+    public static readonly string[] Variables = ["ACTORPAGER_BENCH_POSTGRES", "ACTORPAGER_TEST_POSTGRES"];
+
+    private readonly string _admin;
+
+    private BenchDatabase(string admin, string name, string connectionString)
+    {
+        _admin = admin;
+        Name = name;
+        ConnectionString = connectionString;
+    }
+
+    /// <summary>The database's name.</summary>
+    public string Name { get; }
+
+    /// <summary>An Npgsql connection string to the new database.</summary>
+    public string ConnectionString { get; }
+
+    /// <summary>The server's connection string from <see cref="Variables"/>, or null when none is set.</summary>
+    public static string? ServerConnectionString() =>
+        Variables.Select(Environment.GetEnvironmentVariable).FirstOrDefault(v => !string.IsNullOrWhiteSpace(v));
+
+    /// <summary>Creates a database called <c>actorpager_bench_PURPOSE_RANDOM</c> on the server of <paramref name="server"/>.</summary>
+    public static async Task<BenchDatabase> CreateAsync(string server, string purpose)
+    {
+        var name = string.Create(CultureInfo.InvariantCulture, $"actorpager_bench_{purpose}_{Guid.NewGuid().ToString("N")[..16]}");
+        var admin = new NpgsqlConnectionStringBuilder(server) { Database = "postgres", Pooling = false }.ConnectionString;
+        await using (var connection = new NpgsqlConnection(admin))
+        {
+            await connection.OpenAsync();
+            await using var create = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
+            await create.ExecuteNonQueryAsync();
+        }
+
+        return new BenchDatabase(admin, name, new NpgsqlConnectionStringBuilder(server) { Database = name }.ConnectionString);
+    }
+
+    /// <summary>
+    /// Transactions committed in the database so far (<c>pg_stat_database.xact_commit</c>). A
+    /// backend reports its counts when it goes idle, at most once a second: let a second pass
+    /// after the work before taking the figure.
+    /// </summary>
+    public async Task<long> CommitsAsync()
+    {
+        await using var connection = new NpgsqlConnection(_admin);
+        await connection.OpenAsync();
+        await using var query = new NpgsqlCommand("SELECT xact_commit FROM pg_stat_database WHERE datname = @name", connection);
+        query.Parameters.AddWithValue("name", Name);
+        return await query.ExecuteScalarAsync() is long commits ? commits : 0;
+    }
+
+    /// <summary>Drops the database, closing whatever sessions still use it (ours pooled, or a killed node's).</summary>
+    public async ValueTask DisposeAsync()
+    {
+        NpgsqlConnection.ClearAllPools();
+        try
+        {
+            await using var connection = new NpgsqlConnection(_admin);
+            await connection.OpenAsync();
+            await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{Name}\" WITH (FORCE)", connection);
+            await drop.ExecuteNonQueryAsync();
+        }
+        catch (NpgsqlException e)
+        {
+            Console.Error.WriteLine($"cluster bench: could not drop database {Name}: {e.Message}");
+        }
+    }
+}

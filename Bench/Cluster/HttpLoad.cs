@@ -1,0 +1,138 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Headers;
+
+namespace ActorPager.Bench.Cluster;
+
+/// <summary>
+/// Concurrent HTTP loops against one or more <c>actorpager serve</c> endpoints for a fixed time:
+/// 4 KiB reads (a Range header) or 4 KiB writes (PUT at an offset, optionally sync), of random
+/// pages of random files. Worker <c>w</c> talks to endpoint <c>w % endpoints</c>.
+/// </summary>
+internal sealed class HttpLoad : IDisposable
+{
+    /// <summary>Bytes per request.</summary>
+    public const int PageSize = 4096;
+
+    private readonly HttpClient[] _clients;
+
+    /// <summary>One connection pool per endpoint, <paramref name="connections"/> connections each.</summary>
+    public HttpLoad(IReadOnlyList<Uri> endpoints, int connections)
+    {
+        _clients = [.. endpoints.Select(e => NewClient(e, connections, TimeSpan.FromSeconds(30)))];
+    }
+
+    /// <summary>A client of <paramref name="address"/>'s authority with its own connection pool.</summary>
+    public static HttpClient NewClient(Uri address, int connections, TimeSpan timeout) =>
+        new(new SocketsHttpHandler { MaxConnectionsPerServer = connections, PooledConnectionLifetime = Timeout.InfiniteTimeSpan, UseProxy = false })
+        {
+            BaseAddress = new Uri(address.GetLeftPart(UriPartial.Authority)),
+            Timeout = timeout,
+        };
+
+    /// <summary>
+    /// Runs <paramref name="workers"/> loops for <paramref name="duration"/>: each picks a file of
+    /// <paramref name="files"/> and a page below <paramref name="pages"/> and reads it (or writes it,
+    /// with <c>sync=true</c> when <paramref name="sync"/>). Any failed request fails the run.
+    /// </summary>
+    public async Task<LoadResult> RunAsync(string name, IReadOnlyList<string> files, int pages, int workers, bool write, bool sync, TimeSpan duration)
+    {
+        var latencies = new List<long>[workers];
+        long done = 0;
+        var started = Stopwatch.GetTimestamp();
+        var stopAt = started + (long)(duration.TotalSeconds * Stopwatch.Frequency);
+        var loops = new Task[workers];
+        for (var w = 0; w < workers; w++)
+        {
+            var mine = latencies[w] = new List<long>(16384);
+            var client = _clients[w % _clients.Length];
+            var seed = w;
+            loops[w] = Task.Run(async () =>
+            {
+                var random = new Random(seed);
+                var body = new byte[PageSize];
+                random.NextBytes(body);
+                while (Stopwatch.GetTimestamp() < stopAt)
+                {
+                    var file = files[random.Next(files.Count)];
+                    var offset = (long)random.Next(pages) * PageSize;
+                    using var request = write
+                        ? new HttpRequestMessage(HttpMethod.Put, string.Create(CultureInfo.InvariantCulture, $"/v1/files/{file}?offset={offset}{(sync ? "&sync=true" : string.Empty)}")) { Content = new ByteArrayContent(body) }
+                        : new HttpRequestMessage(HttpMethod.Get, $"/v1/files/{file}") { Headers = { Range = new RangeHeaderValue(offset, offset + PageSize - 1) } };
+                    var t0 = Stopwatch.GetTimestamp();
+                    using var response = await client.SendAsync(request, HttpCompletionOption.ResponseContentRead);
+                    var bytes = await response.Content.ReadAsByteArrayAsync();
+                    var t1 = Stopwatch.GetTimestamp();
+                    if (!response.IsSuccessStatusCode || (!write && bytes.Length != PageSize))
+                    {
+                        throw new InvalidOperationException($"{name}: {request.Method} {request.RequestUri} through {client.BaseAddress}: {(int)response.StatusCode} with {bytes.Length} bytes: {System.Text.Encoding.UTF8.GetString(bytes.AsSpan(0, Math.Min(bytes.Length, 300)))}");
+                    }
+
+                    mine.Add(t1 - t0);
+                    Interlocked.Increment(ref done);
+                }
+            });
+        }
+
+        var all = Task.WhenAll(loops);
+        while (await Task.WhenAny(all, Task.Delay(500)) != all)
+        {
+            Console.Error.Write(string.Create(CultureInfo.InvariantCulture, $"\r  {name}: {Interlocked.Read(ref done)} requests, {Stopwatch.GetElapsedTime(started).TotalSeconds:F1}s   "));
+        }
+
+        await all;
+        var elapsed = Stopwatch.GetElapsedTime(started);
+        Console.Error.Write(string.Create(CultureInfo.InvariantCulture, $"\r  {name}: {done} requests in {elapsed.TotalSeconds:F1}s, {done / elapsed.TotalSeconds:F0}/s          \n"));
+        var result = new LoadResult();
+        result.Add([.. latencies.SelectMany(l => l)], elapsed);
+        return result;
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        foreach (var client in _clients)
+        {
+            client.Dispose();
+        }
+    }
+}
+
+/// <summary>Requests and their latencies over one or more timed rounds.</summary>
+internal sealed class LoadResult
+{
+    private readonly List<long> _ticks = [];
+    private TimeSpan _elapsed;
+
+    /// <summary>Requests done.</summary>
+    public int Count => _ticks.Count;
+
+    /// <summary>Requests per second over all rounds.</summary>
+    public double PerSecond => _ticks.Count / _elapsed.TotalSeconds;
+
+    /// <summary>Adds another result's rounds.</summary>
+    public void Add(LoadResult other)
+    {
+        _ticks.AddRange(other._ticks);
+        _elapsed += other._elapsed;
+    }
+
+    /// <summary>Adds one round.</summary>
+    public void Add(long[] ticks, TimeSpan elapsed)
+    {
+        _ticks.AddRange(ticks);
+        _elapsed += elapsed;
+    }
+
+    /// <summary>The <paramref name="q"/> quantile in microseconds.</summary>
+    public double Percentile(double q)
+    {
+        var sorted = _ticks.ToArray();
+        Array.Sort(sorted);
+        var index = Math.Clamp((int)Math.Ceiling(q * sorted.Length) - 1, 0, sorted.Length - 1);
+        return sorted.Length == 0 ? 0 : sorted[index] * 1_000_000.0 / Stopwatch.Frequency;
+    }
+
+    /// <summary>Requests/s, p50 and p99 in one line.</summary>
+    public string Summary() => string.Create(CultureInfo.InvariantCulture, $"{PerSecond:F0} req/s, p50 {Percentile(0.5) / 1000:F1} ms, p99 {Percentile(0.99) / 1000:F1} ms");
+}

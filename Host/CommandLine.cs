@@ -14,6 +14,15 @@ internal static class CommandLine
             root.Subcommands.Add(command);
         }
 
-        return root.Parse(args).InvokeAsync();
+        var parse = root.Parse(args);
+
+        // serve stops on SIGTERM through the generic host (Kestrel drains, every file is synced,
+        // shards are handed off), which can take longer than System.CommandLine's default 2 s
+        // before it ends the process with 143: for serve, System.CommandLine leaves the signal alone.
+        var invocation = new InvocationConfiguration
+        {
+            ProcessTerminationTimeout = parse.CommandResult.Command.Name == "serve" ? null : TimeSpan.FromSeconds(2),
+        };
+        return parse.InvokeAsync(invocation);
     }
 }

@@ -103,9 +103,9 @@ internal static class ClusterQuick
 
     /// <summary>
     /// What the nodes cost doing nothing (heartbeats, gossip, timers): their CPU and the
-    /// server's write transactions over a few idle seconds, once they have served requests (so JIT
-    /// compilation is mostly behind them). Sets <see cref="Measured.ClusterIdleCores"/> and
-    /// <see cref="Measured.SingleIdleCores"/>, which the CPU per request is given net of.
+    /// server's write transactions over a few idle seconds, once they have served the read
+    /// rounds (so JIT compilation is mostly behind them). Sets <see cref="Measured.ClusterIdleCores"/>
+    /// and <see cref="Measured.SingleIdleCores"/>, which the CPU per request is given net of.
     /// </summary>
     private static async Task IdleAsync(BenchNodes cluster, BenchDatabase clusterDb, BenchNodes single)
     {
@@ -147,7 +147,6 @@ internal static class ClusterQuick
         Console.Error.WriteLine($"cluster.read: {Readers} readers of 4 KiB pages of {files.Count} files owned by node 0 ({string.Join(' ', files)}), {ReadSlice.TotalSeconds:F0}s rounds");
         await local.RunAsync("warm-up local", files, ReadPages, Readers, write: false, sync: false, TimeSpan.FromSeconds(1));
         await remote.RunAsync("warm-up remote", files, ReadPages, Readers, write: false, sync: false, TimeSpan.FromSeconds(1));
-        await IdleAsync(cluster, clusterDb, single);
         var localResult = new Measured();
         var remoteResult = new Measured();
         for (var round = 1; round <= 2; round++)
@@ -156,6 +155,7 @@ internal static class ClusterQuick
             await remoteResult.RoundAsync(cluster, null, () => remote.RunAsync($"cluster.read remote (node 1) {round}/2", files, ReadPages, Readers, write: false, sync: false, ReadSlice));
         }
 
+        await IdleAsync(cluster, clusterDb, single);
         Console.Error.WriteLine($"cluster.read: local {localResult.Summary()}");
         Console.Error.WriteLine($"cluster.read: remote {remoteResult.Summary()}");
         return remoteResult.Load.PerSecond / localResult.Load.PerSecond;
@@ -390,7 +390,8 @@ internal static class ClusterQuick
     private sealed class Measured
     {
         private double _nodeCpu;
-        private double _idleCpu;
+        private double _seconds;
+        private bool _cluster;
         private double _busy;
         private long _transactions;
         private int _rounds;
@@ -413,7 +414,8 @@ internal static class ClusterQuick
             var watch = Stopwatch.StartNew();
             var result = await round();
             _nodeCpu += nodes.CpuSeconds() - cpu;
-            _idleCpu += (nodes.IsCluster ? ClusterIdleCores : SingleIdleCores) * watch.Elapsed.TotalSeconds;
+            _seconds += watch.Elapsed.TotalSeconds;
+            _cluster = nodes.IsCluster;
             _busy += machine.BusySince();
             _rounds++;
             Load.Add(result);
@@ -423,9 +425,9 @@ internal static class ClusterQuick
             }
         }
 
-        /// <summary>One line: rate, latencies, costs.</summary>
+        /// <summary>One line: rate, latencies, costs (net of the idle cost measured so far).</summary>
         public string Summary() => string.Create(CultureInfo.InvariantCulture,
-            $"{Load.Summary()}, nodes' cpu {_nodeCpu * 1e6 / Math.Max(1, Load.Count):F0} us/request ({(_nodeCpu - _idleCpu) * 1e6 / Math.Max(1, Load.Count):F0} less the idle cost), machine cpu busy {_busy / Math.Max(1, _rounds):P0}")
+            $"{Load.Summary()}, nodes' cpu {_nodeCpu * 1e6 / Math.Max(1, Load.Count):F0} us/request ({(_nodeCpu - ((_cluster ? ClusterIdleCores : SingleIdleCores) * _seconds)) * 1e6 / Math.Max(1, Load.Count):F0} less the idle cost), machine cpu busy {_busy / Math.Max(1, _rounds):P0}")
             + (_transactions > 0 ? string.Create(CultureInfo.InvariantCulture, $", {_transactions} write transactions ({(double)_transactions / Math.Max(1, Load.Count):F2} per request)") : string.Empty);
     }
 

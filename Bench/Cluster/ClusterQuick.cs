@@ -78,7 +78,7 @@ internal static class ClusterQuick
             {
                 single = await BenchNodes.StartSingleAsync(singleDb.ConnectionString);
                 Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"cluster quick: nodes up after {total.Elapsed.TotalSeconds:F0}s; {BenchSupport.LoadNote()}"));
-                read = await ReadAsync(cluster, clusterDb, single, singleDb);
+                read = await ReadAsync(cluster, clusterDb, single);
                 syncWrite = await SyncWriteAsync(cluster, clusterDb, single, singleDb);
                 failover = await FailoverAsync(cluster);
             }
@@ -103,28 +103,26 @@ internal static class ClusterQuick
 
     /// <summary>
     /// What the nodes cost doing nothing (heartbeats, gossip, timers): their CPU and the
-    /// database's commits over a few idle seconds, once they have served requests (so JIT
-    /// compilation is mostly behind them). Sets <see cref="Measured.ClusterIdleCores"/> and
-    /// <see cref="Measured.SingleIdleCores"/>, which the CPU per request is given net of.
+    /// server's write transactions over a few idle seconds, once they have served the read
+    /// rounds (so JIT compilation is mostly behind them). Sets <see cref="Measured.ClusterIdleCores"/>
+    /// and <see cref="Measured.SingleIdleCores"/>, which the CPU per request is given net of.
     /// </summary>
-    private static async Task IdleAsync(BenchNodes cluster, BenchDatabase clusterDb, BenchNodes single, BenchDatabase singleDb)
+    private static async Task IdleAsync(BenchNodes cluster, BenchDatabase clusterDb, BenchNodes single)
     {
-        await Task.Delay(TimeSpan.FromSeconds(1.2));
         var span = TimeSpan.FromSeconds(4);
         var (clusterCpu, singleCpu) = (cluster.CpuSeconds(), single.CpuSeconds());
-        var (clusterCommits, singleCommits) = (await clusterDb.CommitsAsync(), await singleDb.CommitsAsync());
+        var writes = await clusterDb.NextTransactionIdAsync();
         await Task.Delay(span);
         (clusterCpu, singleCpu) = (cluster.CpuSeconds() - clusterCpu, single.CpuSeconds() - singleCpu);
-        await Task.Delay(TimeSpan.FromSeconds(1.2));
-        (clusterCommits, singleCommits) = (await clusterDb.CommitsAsync() - clusterCommits, await singleDb.CommitsAsync() - singleCommits);
+        writes = await clusterDb.NextTransactionIdAsync() - writes;
         Measured.ClusterIdleCores = clusterCpu / span.TotalSeconds;
         Measured.SingleIdleCores = singleCpu / span.TotalSeconds;
         Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"cluster quick: idle for {span.TotalSeconds:F0}s: the {cluster.Count} cluster nodes used {Measured.ClusterIdleCores:P1} of a core and committed {clusterCommits} transactions; the single node {Measured.SingleIdleCores:P1} and {singleCommits}"));
+            $"cluster quick: idle for {span.TotalSeconds:F0}s: the {cluster.Count} cluster nodes used {Measured.ClusterIdleCores:P1} of a core, the single node {Measured.SingleIdleCores:P1}; the database server did {writes} write transactions"));
     }
 
     /// <summary>Reads of files node 0 owns: through node 1 (a non-owner) over through node 0, alternating rounds.</summary>
-    private static async Task<double> ReadAsync(BenchNodes cluster, BenchDatabase clusterDb, BenchNodes single, BenchDatabase singleDb)
+    private static async Task<double> ReadAsync(BenchNodes cluster, BenchDatabase clusterDb, BenchNodes single)
     {
         var files = new List<string>();
         using var setup = HttpLoad.NewClient(cluster.Http(1), 4, TimeSpan.FromSeconds(60));
@@ -149,7 +147,6 @@ internal static class ClusterQuick
         Console.Error.WriteLine($"cluster.read: {Readers} readers of 4 KiB pages of {files.Count} files owned by node 0 ({string.Join(' ', files)}), {ReadSlice.TotalSeconds:F0}s rounds");
         await local.RunAsync("warm-up local", files, ReadPages, Readers, write: false, sync: false, TimeSpan.FromSeconds(1));
         await remote.RunAsync("warm-up remote", files, ReadPages, Readers, write: false, sync: false, TimeSpan.FromSeconds(1));
-        await IdleAsync(cluster, clusterDb, single, singleDb);
         var localResult = new Measured();
         var remoteResult = new Measured();
         for (var round = 1; round <= 2; round++)
@@ -158,6 +155,7 @@ internal static class ClusterQuick
             await remoteResult.RoundAsync(cluster, null, () => remote.RunAsync($"cluster.read remote (node 1) {round}/2", files, ReadPages, Readers, write: false, sync: false, ReadSlice));
         }
 
+        await IdleAsync(cluster, clusterDb, single);
         Console.Error.WriteLine($"cluster.read: local {localResult.Summary()}");
         Console.Error.WriteLine($"cluster.read: remote {remoteResult.Summary()}");
         return remoteResult.Load.PerSecond / localResult.Load.PerSecond;
@@ -386,14 +384,16 @@ internal static class ClusterQuick
 
     /// <summary>
     /// Timed rounds of one side of a comparison, with what they cost: the nodes' CPU time per
-    /// request, how busy the machine was, and (for writes) the database's commits per request.
+    /// request, how busy the machine was, and (for writes) the database server's write
+    /// transactions (<see cref="BenchDatabase.NextTransactionIdAsync"/>) per request.
     /// </summary>
     private sealed class Measured
     {
         private double _nodeCpu;
-        private double _idleCpu;
+        private double _seconds;
+        private bool _cluster;
         private double _busy;
-        private long _commits;
+        private long _transactions;
         private int _rounds;
 
         /// <summary>Cores the three cluster nodes use when idle (<see cref="IdleAsync"/>).</summary>
@@ -405,37 +405,30 @@ internal static class ClusterQuick
         /// <summary>The requests and latencies of every round.</summary>
         public LoadResult Load { get; } = new();
 
-        /// <summary>Runs one round, sampling the nodes' CPU, the machine and the database's commits around it.</summary>
+        /// <summary>Runs one round, sampling the nodes' CPU, the machine and the server's write transactions around it.</summary>
         public async Task RoundAsync(BenchNodes nodes, BenchDatabase? database, Func<Task<LoadResult>> round)
         {
-            if (database is not null && _rounds == 0)
-            {
-                // Let the warm-up's commits be reported first.
-                await Task.Delay(TimeSpan.FromSeconds(1.2));
-            }
-
-            var commits = database is null ? 0 : await database.CommitsAsync();
+            var transactions = database is null ? 0 : await database.NextTransactionIdAsync();
             var cpu = nodes.CpuSeconds();
             var machine = CpuSample.Take();
             var watch = Stopwatch.StartNew();
             var result = await round();
             _nodeCpu += nodes.CpuSeconds() - cpu;
-            _idleCpu += (nodes.IsCluster ? ClusterIdleCores : SingleIdleCores) * watch.Elapsed.TotalSeconds;
+            _seconds += watch.Elapsed.TotalSeconds;
+            _cluster = nodes.IsCluster;
             _busy += machine.BusySince();
             _rounds++;
             Load.Add(result);
             if (database is not null)
             {
-                // Backends report their commits when idle, at most once a second.
-                await Task.Delay(TimeSpan.FromSeconds(1.2));
-                _commits += await database.CommitsAsync() - commits;
+                _transactions += await database.NextTransactionIdAsync() - transactions;
             }
         }
 
-        /// <summary>One line: rate, latencies, costs.</summary>
+        /// <summary>One line: rate, latencies, costs (net of the idle cost measured so far).</summary>
         public string Summary() => string.Create(CultureInfo.InvariantCulture,
-            $"{Load.Summary()}, nodes' cpu {_nodeCpu * 1e6 / Math.Max(1, Load.Count):F0} us/request ({(_nodeCpu - _idleCpu) * 1e6 / Math.Max(1, Load.Count):F0} less the idle cost), machine cpu busy {_busy / Math.Max(1, _rounds):P0}")
-            + (_commits > 0 ? string.Create(CultureInfo.InvariantCulture, $", {_commits} commits ({(double)Load.Count / _commits:F2} requests/commit)") : string.Empty);
+            $"{Load.Summary()}, nodes' cpu {_nodeCpu * 1e6 / Math.Max(1, Load.Count):F0} us/request ({(_nodeCpu - ((_cluster ? ClusterIdleCores : SingleIdleCores) * _seconds)) * 1e6 / Math.Max(1, Load.Count):F0} less the idle cost), machine cpu busy {_busy / Math.Max(1, _rounds):P0}")
+            + (_transactions > 0 ? string.Create(CultureInfo.InvariantCulture, $", {_transactions} write transactions ({(double)_transactions / Math.Max(1, Load.Count):F2} per request)") : string.Empty);
     }
 
     /// <summary>The nodes' warnings and errors, counted and the distinct messages shown (the full logs saved).</summary>

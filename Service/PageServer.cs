@@ -244,7 +244,7 @@ internal sealed class PageServer : IAsyncDisposable
             akka.AddHocon(ClusterHocon.Persistence(journal), HoconAddMode.Append);
             if (cluster.Enabled)
             {
-                akka.AddHocon(ClusterHocon.Cluster(cluster, SystemName), HoconAddMode.Append);
+                akka.AddHocon(ClusterHocon.Cluster(cluster, SystemName, Math.Max(settings.MaxBodySize, settings.MaxReadLength)), HoconAddMode.Append);
             }
 
             akka.WithActors((system, _) => server.StartNode(system, pagerOptions));

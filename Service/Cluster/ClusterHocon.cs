@@ -117,8 +117,13 @@ internal static class ClusterHocon
     }
 
     /// <summary>The cluster section of a node started with <c>--cluster</c>.</summary>
-    public static string Cluster(ClusterSettings s, string systemName)
+    /// <param name="s">The cluster settings.</param>
+    /// <param name="systemName">The actor system's name (in the seed addresses).</param>
+    /// <param name="largestMessage">The largest request or answer a file carries between nodes (the larger of max-body-size and max-read-length): Akka.Remote drops a bigger frame.</param>
+    public static string Cluster(ClusterSettings s, string systemName, long largestMessage)
     {
+        // Room for the message's other fields and Akka's envelope around the page bytes.
+        var frame = largestMessage + (64 * 1024);
         var seeds = s.Seeds.Count > 0 ? s.Seeds : [$"{s.NodeHost}:{s.NodePort}"];
         var seedList = string.Join(", ", seeds.Select(seed =>
         {
@@ -132,6 +137,8 @@ internal static class ClusterHocon
               remote.dot-netty.tcp {
                 hostname = {{Quote(s.NodeHost)}}
                 port = {{s.NodePort}}
+                # A write's body or a read's bytes cross in one message (Akka's default frame: 128,000 bytes).
+                maximum-frame-size = {{frame}}b
               }
               cluster {
                 seed-nodes = [{{seedList}}]

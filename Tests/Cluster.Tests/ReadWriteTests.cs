@@ -62,6 +62,23 @@ public sealed class ReadWriteTests(ITestOutputHelper output)
             owners[file] = cluster.NodeOf(stats[0].Owner).Name;
         }
 
+        // A large body and a large read cross the network in one message each (Akka.Remote's default
+        // frame is 128,000 bytes): 1 MiB through every node, read back through every other.
+        var big = new byte[1 << 20];
+        new Random(12).NextBytes(big);
+        foreach (var writer in cluster.Nodes)
+        {
+            var result = await writer.Client.WriteAsync("rw/big.bin", 0, big, sync: true);
+            Assert.True(result.Durable && result.Written == big.Length, $"a sync write of 1 MiB through {writer.Name} answered written={result.Written}, durable={result.Durable}");
+            foreach (var reader in cluster.Nodes.Where(n => n != writer))
+            {
+                var read = await reader.Client.ReadAsync("rw/big.bin");
+                Assert.True(read.AsSpan().SequenceEqual(big), $"1 MiB written through {writer.Name}, read through {reader.Name}: {read.Length} bytes, {(read.Length == big.Length ? "different" : "a different length")}");
+            }
+
+            big[writer.Index] ^= 0xff;
+        }
+
         var distinct = owners.Values.Distinct().Count();
         output.WriteLine($"cluster: {files.Length} files owned by {distinct} nodes ({string.Join(", ", owners.GroupBy(o => o.Value).Select(g => $"{g.Key}: {g.Count()}"))}); {clock.Elapsed.TotalSeconds:0.0} s after the cluster served");
         Assert.True(distinct >= 2, $"expected the {files.Length} files to be owned by at least two nodes, so reads cross nodes; all are owned by {owners.Values.First()}");

@@ -116,7 +116,8 @@ public sealed class FailoverTests(ITestOutputHelper output)
                 last = $"timed out: {e.Message}";
             }
 
-            await Task.Delay(100);
+            // No pause: the survivor holds each read until the file's new owner answers (or its
+            // request-timeout passes), so the first right answer is seen when it happens.
         }
 
         throw new TimeoutException($"{file}, owned by the killed node, did not answer a read through {node.Name} within {FailoverDeadline.TotalSeconds:0} s of the kill; last answer: {last}");

@@ -92,13 +92,7 @@ public sealed class PausedOwnerTests(ITestOutputHelper output)
         output.WriteLine($"cluster: the resumed node answered: {string.Join("; ", answers.GroupBy(a => a).Select(g => $"{g.Key} x{g.Count()}"))}");
 
         // It was downed while frozen: it may stop by itself. Then nothing more can come from it.
-        var exit = Stopwatch.StartNew();
-        while (!victim.Process.HasExited && exit.Elapsed < TimeSpan.FromSeconds(30))
-        {
-            await Task.Delay(250);
-        }
-
-        var exited = victim.Process.HasExited;
+        var exited = await victim.Process.WaitForExitAsync(TimeSpan.FromSeconds(30));
         var fencedLines = victim.Process.Output.Split('\n').Count(l => l.Contains("the store fenced a write", StringComparison.Ordinal));
         output.WriteLine($"cluster: the resumed node {(exited ? "exited by itself" : "was still running 30 s after its answers, and is killed now")}; its log shows {fencedLines} writes refused by the store's fence");
         if (!exited)
@@ -198,7 +192,8 @@ public sealed class PausedOwnerTests(ITestOutputHelper output)
                 last = e.Message;
             }
 
-            await Task.Delay(250);
+            // No pause: while the file is moving, the survivor holds each stat until the owner
+            // answers (or its request-timeout passes), so every attempt waits on the cluster itself.
         }
 
         throw new TimeoutException($"{file} did not move off the paused {victim.Name} (owner at generation {generation}) within {MoveDeadline.TotalSeconds:0} s; last stat through {survivor.Name}: {last}");

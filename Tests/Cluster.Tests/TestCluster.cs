@@ -115,7 +115,8 @@ internal sealed class TestCluster : IAsyncDisposable
                 last = $"{e.GetType().Name}: {e.Message}";
             }
 
-            await Task.Delay(250);
+            // No pause: the node has said it listens, and while the cluster forms it holds each
+            // request until a shard answers (or its request-timeout passes).
         }
 
         throw new TimeoutException($"{node.Name} did not serve a write and a read within {deadline.TotalSeconds:0} s; last answer: {last}");

@@ -10,8 +10,8 @@ namespace ActorPager.Cluster.Tests;
 /// written only by writer i mod writers, so each file's writes never overlap in time and its
 /// <see cref="FileHistory"/> defines what it must hold. Each write is a new page-sized
 /// <see cref="PageVersion"/> at offset 0, sent by raw HTTP to the next node among
-/// <see cref="Targets"/> (round robin) so every status is seen and counted. A 503 is sent again
-/// (the same version) after its Retry-After, to the next target, for up to
+/// <see cref="Targets"/> (round robin) so every status is seen and counted. A 503 (which the
+/// server answers only after its own retries) is sent again at once, to the next target, for up to
 /// <see cref="RetryUnavailableFor"/>; any other answer, or a transport error, ends the version
 /// unacknowledged and the writer moves on to the file's next version.
 /// </summary>
@@ -37,6 +37,9 @@ internal sealed class WriteLoad
 
     /// <summary>Cancelled to stop the writers between writes.</summary>
     private readonly CancellationTokenSource _stop = new();
+
+    /// <summary>Completed at the next answer (<see cref="Answered"/>).</summary>
+    private TaskCompletionSource _answered = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>The nodes writes go to now; replaced whole, read once per request.</summary>
     private volatile ClusterNode[] _targets;
@@ -99,20 +102,34 @@ internal sealed class WriteLoad
         _stop.Dispose();
     }
 
-    /// <summary>Polls <paramref name="condition"/> until it holds; fails after <paramref name="deadline"/> saying what it waited for and what the load saw.</summary>
+    /// <summary>Checks <paramref name="condition"/> after every answer the load gets until it holds; fails after <paramref name="deadline"/> saying what it waited for and what the load saw.</summary>
     public async Task UntilAsync(Func<bool> condition, TimeSpan deadline, string what)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        while (!condition())
+        while (true)
         {
-            if (clock.Elapsed > deadline)
+            // Taken before the check, so an answer between the check and the wait is not missed.
+            var answered = Volatile.Read(ref _answered).Task;
+            if (condition())
+            {
+                return;
+            }
+
+            var left = deadline - clock.Elapsed;
+            try
+            {
+                await answered.WaitAsync(left > TimeSpan.Zero ? left : TimeSpan.Zero);
+            }
+            catch (TimeoutException)
             {
                 throw new TimeoutException($"waited {deadline.TotalSeconds:0} s for {what}; answers so far: {Summary()}; unexpected: {string.Join(" | ", _unexpected.Take(10))}");
             }
-
-            await Task.Delay(100);
         }
     }
+
+    /// <summary>Wakes every <see cref="UntilAsync"/> waiting: the load's counters changed.</summary>
+    private void Answered() =>
+        Interlocked.Exchange(ref _answered, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
 
     /// <summary>The counts as one line: "node 0: 200=123 503=4; node 1: ...".</summary>
     public string Summary() => string.Join("; ", _statuses.OrderBy(s => s.Key, StringComparer.Ordinal).Select(s => $"{s.Key}={s.Value}"));
@@ -122,6 +139,9 @@ internal sealed class WriteLoad
     private async Task WriterAsync(int writer)
     {
         var mine = Files.Where((_, i) => i % _writers == writer).ToArray();
+
+        // A rate, not a wait for anything: at most one write per writer per tick.
+        using var pace = new PeriodicTimer(Pace);
         for (var round = 0; !_stop.IsCancellationRequested; round++)
         {
             var file = mine[round % mine.Length];
@@ -131,9 +151,10 @@ internal sealed class WriteLoad
                 file.Acknowledged(version);
             }
 
+            Answered();
             try
             {
-                await Task.Delay(Pace, _stop.Token);
+                await pace.WaitForNextTickAsync(_stop.Token);
             }
             catch (OperationCanceledException)
             {
@@ -153,7 +174,6 @@ internal sealed class WriteLoad
             var targets = _targets;
             var node = targets[(int)((uint)Interlocked.Increment(ref _next) % (uint)targets.Length)];
             InFlight.AddOrUpdate(node.Index, 1, (_, n) => n + 1);
-            TimeSpan wait;
             try
             {
                 using var content = new ByteArrayContent(bytes);
@@ -171,8 +191,6 @@ internal sealed class WriteLoad
                     _unexpected.Enqueue($"{DateTime.UtcNow:HH:mm:ss.fff} {node.Name}: PUT {version} answered {status}: {await response.Content.ReadAsStringAsync()}");
                     return false;
                 }
-
-                wait = response.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(1);
             }
             catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
             {
@@ -183,14 +201,15 @@ internal sealed class WriteLoad
             finally
             {
                 InFlight.AddOrUpdate(node.Index, 0, (_, n) => n - 1);
+                Answered();
             }
 
-            if (DateTime.UtcNow + wait > deadline)
+            // A 503 comes after the server's own retries (its request-timeout): send again at
+            // once, to the next target.
+            if (DateTime.UtcNow > deadline)
             {
                 return false;
             }
-
-            await Task.Delay(wait);
         }
     }
 }

@@ -135,6 +135,20 @@ internal sealed class ServerProcess : IAsyncDisposable
         return _process.ExitCode;
     }
 
+    /// <summary>Waits until the process exits by itself, or <paramref name="timeout"/> passes; true when it exited.</summary>
+    public async Task<bool> WaitForExitAsync(TimeSpan timeout)
+    {
+        try
+        {
+            await _process.WaitForExitAsync().WaitAsync(timeout);
+            return true;
+        }
+        catch (TimeoutException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>SIGKILL: the process dies at once, nothing flushed, nothing handed off.</summary>
     public async Task KillAsync()
     {

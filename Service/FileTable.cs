@@ -101,10 +101,11 @@ internal sealed class FileTable(PagerSystem pager, string mount) : IFileService
     }
 
     /// <inheritdoc />
-    public async Task<int> ReadAsync(string path, long offset, LentBuffer buffer, int length)
+    public async Task<ReadOnlyMemory<byte>> ReadAsync(string path, long offset, LentBuffer buffer, int length)
     {
         var file = await OpenAsync(path).ConfigureAwait(false);
-        return length == 0 ? 0 : await buffer.LendAsync(file.ReadAsync(offset, buffer.Array.AsMemory(0, length))).ConfigureAwait(false);
+        var read = length == 0 ? 0 : await buffer.LendAsync(file.ReadAsync(offset, buffer.Array.AsMemory(0, length))).ConfigureAwait(false);
+        return buffer.Array.AsMemory(0, read);
     }
 
     /// <inheritdoc />

@@ -12,8 +12,9 @@ internal interface IFileService
     /// <summary>Files this node holds open (owns) now.</summary>
     int Count { get; }
 
-    /// <summary>Reads <paramref name="length"/> bytes at <paramref name="offset"/> into <paramref name="buffer"/>; fewer at EOF.</summary>
-    Task<int> ReadAsync(string path, long offset, LentBuffer buffer, int length);
+    /// <summary>Reads <paramref name="length"/> bytes at <paramref name="offset"/> (fewer at EOF): into <paramref name="buffer"/>, or in memory of the answer's own when the bytes came in a message.</summary>
+    /// <returns>The bytes read.</returns>
+    Task<ReadOnlyMemory<byte>> ReadAsync(string path, long offset, LentBuffer buffer, int length);
 
     /// <summary>Writes the first <paramref name="length"/> bytes of <paramref name="buffer"/> at <paramref name="offset"/>.</summary>
     Task<(int Written, bool Durable)> WriteAsync(string path, long offset, LentBuffer buffer, int length, bool sync);

@@ -32,8 +32,11 @@ internal sealed class LentBuffer(ArrayPool<byte> pool, int minimumLength) : IDis
     /// <summary>Set while a pager call that was handed the buffer has not ended with the object's answer.</summary>
     private bool _lent;
 
+    /// <summary>The array, rented when first used (a read answered in a message of its own never rents one).</summary>
+    private byte[]? _array;
+
     /// <summary>The rented array (possibly longer than asked).</summary>
-    public byte[] Array { get; private set; } = pool.Rent(minimumLength);
+    public byte[] Array => _array ??= pool.Rent(minimumLength);
 
     /// <summary>Replaces <see cref="Array"/> with one of at least <paramref name="minimumLength"/> bytes holding its first <paramref name="keep"/> bytes; only before it is lent.</summary>
     public void Grow(int keep, int minimumLength)
@@ -41,7 +44,7 @@ internal sealed class LentBuffer(ArrayPool<byte> pool, int minimumLength) : IDis
         var bigger = pool.Rent(minimumLength);
         Array.AsSpan(0, keep).CopyTo(bigger);
         pool.Return(Array);
-        Array = bigger;
+        _array = bigger;
     }
 
     /// <summary>
@@ -70,9 +73,9 @@ internal sealed class LentBuffer(ArrayPool<byte> pool, int minimumLength) : IDis
     /// <summary>Returns the array to the pool unless a VM object may still hold it.</summary>
     public void Dispose()
     {
-        if (!_lent)
+        if (!_lent && _array is not null)
         {
-            pool.Return(Array);
+            pool.Return(_array);
         }
     }
 }

@@ -242,7 +242,8 @@ internal sealed partial class PageService
 
         // Lent to the VM object, which copies the pages into it: back to the pool only once it answered (LentBuffer).
         using var buffer = new LentBuffer(Buffers, (int)Math.Max(1, length.Value));
-        var read = length == 0 ? 0 : await Files.ReadAsync(path, offset, buffer, (int)length.Value).ConfigureAwait(false);
+        var bytes = length == 0 ? ReadOnlyMemory<byte>.Empty : await Files.ReadAsync(path, offset, buffer, (int)length.Value).ConfigureAwait(false);
+        var read = bytes.Length;
         var response = context.Response;
         response.ContentType = "application/octet-stream";
         if (range.Length > 0)
@@ -261,7 +262,7 @@ internal sealed partial class PageService
 
         response.Headers.AcceptRanges = "bytes";
         response.ContentLength = read;
-        await response.Body.WriteAsync(buffer.Array.AsMemory(0, read), context.RequestAborted).ConfigureAwait(false);
+        await response.Body.WriteAsync(bytes, context.RequestAborted).ConfigureAwait(false);
     }
 
     private async Task WriteAsync(HttpContext context, string path)

@@ -72,8 +72,8 @@ internal static class HttpQuick
             await LoadAsync("warm-up ours", oursUri, write: false, TimeSpan.FromSeconds(1));
             await LoadAsync("warm-up file", peerUri, write: false, TimeSpan.FromSeconds(1));
 
-            var oursRead = new Result();
-            var peerRead = new Result();
+            var oursRead = new LoadResult();
+            var peerRead = new LoadResult();
             for (var round = 1; round <= Rounds; round++)
             {
                 oursRead.Add(await LoadAsync($"http.read ours {round}/{Rounds}", oursUri, write: false, TimeSpan.FromSeconds(Seconds)));
@@ -107,7 +107,7 @@ internal static class HttpQuick
     }
 
     /// <summary>Runs <see cref="Clients"/> loops for <paramref name="duration"/>, each asking for random page-aligned 4 KiB ranges (reads with a Range header, writes with PUT at the offset).</summary>
-    private static async Task<Result> LoadAsync(string name, Uri uri, bool write, TimeSpan duration)
+    private static async Task<LoadResult> LoadAsync(string name, Uri uri, bool write, TimeSpan duration)
     {
         var clients = Clients;
         using var http = NewClient(uri, clients);
@@ -160,7 +160,7 @@ internal static class HttpQuick
         await all;
         var elapsed = Stopwatch.GetElapsedTime(started);
         Console.Error.Write(string.Create(CultureInfo.InvariantCulture, $"\r  {name}: {done} requests in {elapsed.TotalSeconds:F1}s          \n"));
-        var result = new Result();
+        var result = new LoadResult();
         result.Add(latencies.SelectMany(l => l).ToArray(), elapsed);
         return result;
     }
@@ -206,37 +206,5 @@ internal static class HttpQuick
     private sealed record Peer(WebApplication App, Uri Address) : IAsyncDisposable
     {
         public ValueTask DisposeAsync() => App.DisposeAsync();
-    }
-
-    /// <summary>Latencies of one or more rounds.</summary>
-    private sealed class Result
-    {
-        private readonly List<long> _ticks = [];
-        private TimeSpan _elapsed;
-
-        public int Count => _ticks.Count;
-
-        public double PerSecond => _ticks.Count / _elapsed.TotalSeconds;
-
-        public void Add(Result other)
-        {
-            _ticks.AddRange(other._ticks);
-            _elapsed += other._elapsed;
-        }
-
-        public void Add(long[] ticks, TimeSpan elapsed)
-        {
-            _ticks.AddRange(ticks);
-            _elapsed += elapsed;
-        }
-
-        /// <summary>The <paramref name="q"/> quantile in microseconds.</summary>
-        public double Percentile(double q)
-        {
-            var sorted = _ticks.ToArray();
-            Array.Sort(sorted);
-            var index = Math.Clamp((int)Math.Ceiling(q * sorted.Length) - 1, 0, sorted.Length - 1);
-            return sorted.Length == 0 ? 0 : sorted[index] * 1_000_000.0 / Stopwatch.Frequency;
-        }
     }
 }

@@ -32,11 +32,11 @@ internal sealed class EntityFiles(IActorRef target, Ownership owners, ClusterSet
     private TimeSpan AttemptTimeout => settings.Enabled ? settings.AskTimeout : localTimeout;
 
     /// <inheritdoc />
-    public async Task<int> ReadAsync(string path, long offset, LentBuffer buffer, int length)
+    /// <remarks>The answer's own bytes are returned as they are: the pooled buffer is not used.</remarks>
+    public async Task<ReadOnlyMemory<byte>> ReadAsync(string path, long offset, LentBuffer buffer, int length)
     {
         var data = await AskAsync<FileProtocol.Data>(new FileProtocol.Read(path, offset, length)).ConfigureAwait(false);
-        data.Bytes.AsSpan(0, data.Length).CopyTo(buffer.Array);
-        return data.Length;
+        return data.Bytes.AsMemory(0, data.Length);
     }
 
     /// <inheritdoc />

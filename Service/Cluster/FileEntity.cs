@@ -49,6 +49,9 @@ internal sealed class FileEntity : UntypedPersistentActor
     private long _generation;
     private long _size;
     private long _journaledSize;
+
+    /// <summary>The sequence number of the last snapshot this entity recovered from or saved.</summary>
+    private long _snapshotAt;
     private bool _persistingSize;
     private int _inFlight;
     private PagerFile? _file;
@@ -114,7 +117,8 @@ internal sealed class FileEntity : UntypedPersistentActor
             case FileEvents.SizeChanged changed:
                 _size = _journaledSize = changed.Size;
                 break;
-            case SnapshotOffer { Snapshot: FileEvents.Snapshot snapshot }:
+            case SnapshotOffer { Snapshot: FileEvents.Snapshot snapshot } offer:
+                _snapshotAt = offer.Metadata.SequenceNr;
                 _generation = Math.Max(_generation, snapshot.Generation);
                 _size = _journaledSize = snapshot.Size;
                 break;
@@ -334,8 +338,10 @@ internal sealed class FileEntity : UntypedPersistentActor
         {
             _persistingSize = false;
             _journaledSize = changed.Size;
-            if (LastSequenceNr % _node.Settings.SnapshotEvery == 0)
+            // Every so many events since the last snapshot (take-overs count too, so not "seq % n").
+            if (LastSequenceNr - _snapshotAt >= _node.Settings.SnapshotEvery)
             {
+                _snapshotAt = LastSequenceNr;
                 SaveSnapshot(new FileEvents.Snapshot(_generation, _journaledSize, _node.Name));
             }
 

@@ -34,6 +34,7 @@ public sealed class EvictTests(ITestOutputHelper output) : PagerTestKit(output)
     }
 
     [Fact]
+    [Rule(54)]
     public void Evict_UnusedVnode_DirtyPagesWrittenEveryFrameFreedNextLookupGetsANewVnode()
     {
         ForEachSeed(rig =>
@@ -55,6 +56,7 @@ public sealed class EvictTests(ITestOutputHelper output) : PagerTestKit(output)
     }
 
     [Fact]
+    [Rule(54)]
     public void Evict_VnodeInUse_RecycledWhenReleasedAndALookupMeanwhileWaitsForTheNewVnode()
     {
         ForEachSeed(rig =>

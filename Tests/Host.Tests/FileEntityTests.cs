@@ -39,12 +39,12 @@ public sealed class FileEntityTests : Akka.TestKit.Xunit2.TestKit, IDisposable
     }
 
     /// <summary>A node: a pager over the shared store, seen through this node's ownership, and a router of file entities.</summary>
-    private IActorRef StartNode(ActorSystem system, string name, out Ownership owners)
+    private IActorRef StartNode(ActorSystem system, string name, out Ownership owners, int snapshotEvery = 500)
     {
         var pager = PagerSystem.Start(system);
         owners = new Ownership();
         pager.Mount("files", new OwnedStore(_store, owners, name));
-        var node = new FileNode(pager, "files", owners, _store, name, new ClusterSettings());
+        var node = new FileNode(pager, "files", owners, _store, name, new ClusterSettings { SnapshotEvery = snapshotEvery });
         return system.ActorOf(FileRouter.Props(node), "files");
     }
 
@@ -82,6 +82,48 @@ public sealed class FileEntityTests : Akka.TestKit.Xunit2.TestKit, IDisposable
         var stat = Ask<FileProtocol.Stat>(b, new FileProtocol.GetStat("f"));
         Assert.Equal((2L, "b", 5L), (stat.Generation, stat.Owner, stat.SizeBytes));
         Assert.Equal("first", Encoding.ASCII.GetString(Ask<FileProtocol.Data>(b, new FileProtocol.Read("f", 0, 5)).Bytes));
+    }
+
+    [Fact]
+    public void Restart_AfterSnapshots_RecoversTheGenerationAndTheJournaledSize()
+    {
+        // A snapshot every two events: the extending writes below leave several behind.
+        var a = StartNode(Sys, "a", out _, snapshotEvery: 2);
+        for (var i = 1; i <= 7; i++)
+        {
+            Ask<FileProtocol.Written>(a, new FileProtocol.Write("f", i * 100, [(byte)i], Sync: true));
+        }
+
+        // The size changes are journaled behind the answers: wait until the last one is in.
+        var journal = Path.Combine(_dir, "journal.db");
+        AwaitCondition(() => SnapshotRows(journal) >= 2 && LastSize(journal) == 701, Wait, "the size journaled and snapshots saved");
+        Shutdown(Sys);
+
+        var b = StartNode(OtherSystem(), "b", out _, snapshotEvery: 2);
+        var stat = Ask<FileProtocol.Stat>(b, new FileProtocol.GetStat("f"));
+        Assert.Equal((2L, 701L), (stat.Generation, stat.SizeBytes));
+    }
+
+    private static long SnapshotRows(string journal) => Query(journal, "SELECT COUNT(*) FROM snapshot", v => Convert.ToInt64(v, System.Globalization.CultureInfo.InvariantCulture));
+
+    /// <summary>The size in the newest SizeChanged event (its payload is the size, 8 bytes little-endian), or -1.</summary>
+    private static long LastSize(string journal) =>
+        Query(journal, "SELECT message FROM journal WHERE manifest = 'Z' ORDER BY sequence_number DESC LIMIT 1", v => v is byte[] bytes ? BitConverter.ToInt64(bytes) : -1);
+
+    private static long Query(string journal, string sql, Func<object?, long> read)
+    {
+        using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={journal}");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        try
+        {
+            return read(command.ExecuteScalar());
+        }
+        catch (Microsoft.Data.Sqlite.SqliteException)
+        {
+            return -1; // the plugin makes its tables on first use
+        }
     }
 
     [Fact]

@@ -64,9 +64,10 @@ internal sealed class ServeCrashRun(string storeKind, string dataDirectory, Func
 
     /// <summary>
     /// Kills per store: 20, or ACTORPAGER_SERVE_CRASH_KILLS. Fewer than the worker's 50
-    /// (<see cref="CrashRun.Kills"/>) because each restart of the server costs 1-2 s (the
-    /// process, the host, the actor system and the journal), so that the Durability project
-    /// stays within a few minutes.
+    /// (<see cref="CrashRun.Kills"/>) because each life restarts the server (the process, the
+    /// host, the actor system and the first journal recovery): about 3 s a life on the 2-core
+    /// development machine, several times that when it is loaded, so that the Durability
+    /// project stays within a few minutes.
     /// </summary>
     public static int Kills =>
         int.TryParse(Environment.GetEnvironmentVariable("ACTORPAGER_SERVE_CRASH_KILLS"), NumberStyles.None, CultureInfo.InvariantCulture, out var kills) && kills > 0 ? kills : 20;

@@ -24,6 +24,9 @@ internal sealed record CrashResult(string Kind, int Kills, long Acknowledged, lo
     /// <summary>Checks after a restart that found a file's generation not greater than before the kill (server runs only).</summary>
     public long Stale { get; init; }
 
+    /// <summary>503 answers the client sent again (server runs only): reported, not a finding.</summary>
+    public long Unavailable { get; init; }
+
     /// <summary>How the kills fell, in words (server runs only).</summary>
     public string? Moments { get; init; }
 

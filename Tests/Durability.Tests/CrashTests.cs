@@ -115,7 +115,7 @@ internal static class CrashAssert
             throw new InvalidOperationException($"crash run with seed {seed} failed after {(DateTime.UtcNow - started).TotalSeconds:F1} s: {e.Message}", e);
         }
 
-        var serve = result.RestartsChecked is { } restarts ? $"; stale generations={result.Stale}; restarts checked through the server: {restarts}; kills: {result.Moments}" : string.Empty;
+        var serve = result.RestartsChecked is { } restarts ? $"; stale generations={result.Stale}; restarts checked through the server: {restarts}; kills: {result.Moments}; 503 answers sent again: {result.Unavailable}" : string.Empty;
         var summary = $"{result.Line} (seed {seed}; {(DateTime.UtcNow - started).TotalSeconds:F1} s; kills that left an unacknowledged write in the store: {result.UnackedSeen}; regressed={result.Regressed} mismatched={result.Mismatched}{serve})";
 
         // In the test output and on the console, so that the line shows in CI logs.

@@ -87,22 +87,27 @@ public sealed class FileEntityTests : Akka.TestKit.Xunit2.TestKit, IDisposable
     [Fact]
     public void Restart_AfterSnapshots_RecoversTheGenerationAndTheJournaledSize()
     {
-        // A snapshot every two events: the extending writes below leave several behind.
+        // A snapshot every two events. Size changes are journaled behind the answers and coalesce
+        // while one is being written, so each write waits for its own event: Owned(1) is event 1,
+        // the seven sizes are events 2-8, and snapshots follow events 2, 4, 6 and 8.
         var a = StartNode(Sys, "a", out _, snapshotEvery: 2);
+        var journal = Path.Combine(_dir, "journal.db");
         for (var i = 1; i <= 7; i++)
         {
             Ask<FileProtocol.Written>(a, new FileProtocol.Write("f", i * 100, [(byte)i], Sync: true));
+            var size = (i * 100) + 1;
+            AwaitCondition(() => LastSize(journal) == size, Wait, $"the size {size} journaled");
         }
 
-        // The size changes are journaled behind the answers: wait until the last one is in.
-        var journal = Path.Combine(_dir, "journal.db");
-        AwaitCondition(() => SnapshotRows(journal) >= 2 && LastSize(journal) == 701, Wait, "the size journaled and snapshots saved");
+        AwaitCondition(() => SnapshotRows(journal) >= 2 && NewestSnapshot(journal) == 8, Wait, "snapshots saved, the newest after event 8");
         Shutdown(Sys);
 
         var b = StartNode(OtherSystem(), "b", out _, snapshotEvery: 2);
         var stat = Ask<FileProtocol.Stat>(b, new FileProtocol.GetStat("f"));
         Assert.Equal((2L, 701L), (stat.Generation, stat.SizeBytes));
     }
+
+    private static long NewestSnapshot(string journal) => Query(journal, "SELECT MAX(sequence_number) FROM snapshot", v => v is null or DBNull ? -1 : Convert.ToInt64(v, System.Globalization.CultureInfo.InvariantCulture));
 
     private static long SnapshotRows(string journal) => Query(journal, "SELECT COUNT(*) FROM snapshot", v => Convert.ToInt64(v, System.Globalization.CultureInfo.InvariantCulture));
 

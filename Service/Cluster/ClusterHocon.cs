@@ -162,6 +162,10 @@ internal static class ClusterHocon
                   remember-entities = off
                   retry-interval = 200ms
                   handoff-timeout = {{Ms(s.HandOffTimeout)}}
+                  # The coordinator writes its state to every node (Akka's majority-min-cap 5 is
+                  # more than three nodes): an update begun while a dead node is still a member
+                  # waits out this time-out before it is retried without it.
+                  updating-state-timeout = {{Ms(s.CoordinatorUpdateTimeout)}}
                   role = {{Quote(s.Role)}}
                 }
               }

@@ -60,6 +60,13 @@ internal sealed record ClusterSettings
     /// <summary>After a node is downed, how long before its shards are started elsewhere.</summary>
     public TimeSpan DownRemovalMargin { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// How long the shard coordinator waits for an update of its state (a shard's new home) to reach
+    /// every node before it tries again: an update begun while a dead node is still a member waits for
+    /// it until this time-out, so it bounds the delay after that node's removal.
+    /// </summary>
+    public TimeSpan CoordinatorUpdateTimeout { get; init; } = TimeSpan.FromSeconds(1);
+
     /// <summary>A file's journal saves a snapshot every this many events.</summary>
     public int SnapshotEvery { get; init; } = 500;
 
@@ -97,6 +104,7 @@ internal sealed record ClusterSettings
             AcceptableHeartbeatPause = reader.Duration("acceptable-heartbeat-pause") ?? d.AcceptableHeartbeatPause,
             StableAfter = reader.Duration("stable-after") ?? d.StableAfter,
             DownRemovalMargin = reader.Duration("down-removal-margin") ?? d.DownRemovalMargin,
+            CoordinatorUpdateTimeout = reader.Duration("coordinator-update-timeout") ?? d.CoordinatorUpdateTimeout,
             SnapshotEvery = (int?)journalReader.Number("snapshot-every") ?? d.SnapshotEvery,
             JournalKind = (journal["kind"] ?? d.JournalKind).Trim().ToLowerInvariant(),
             JournalSqlitePath = journal["sqlite-path"] ?? d.JournalSqlitePath,
@@ -118,6 +126,7 @@ internal sealed record ClusterSettings
 
         Check(NodePort is >= 0 and <= 65535, "actorpager.cluster.node-port", $"expected a port (0-65535), got {NodePort}");
         Check(Shards is >= 1 and <= 100_000, "actorpager.cluster.shards", $"expected 1 to 100000 shards, got {Shards}");
+        Check(CoordinatorUpdateTimeout > TimeSpan.Zero, "actorpager.cluster.coordinator-update-timeout", $"expected a positive duration, got {CoordinatorUpdateTimeout}");
         Check(SnapshotEvery >= 1, "actorpager.journal.snapshot-every", $"expected a positive number of events, got {SnapshotEvery}");
         Check(JournalKind is "auto" or "sqlite" or "postgres" or "memory", "actorpager.journal.kind", $"expected auto, sqlite, postgres or memory, got \"{JournalKind}\"");
         Check(AskTimeout > TimeSpan.Zero && RequestTimeout >= AskTimeout, "actorpager.cluster.request-timeout", $"expected ask-timeout > 0 and request-timeout >= ask-timeout, got {AskTimeout} and {RequestTimeout}");

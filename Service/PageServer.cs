@@ -585,6 +585,7 @@ internal static class MetricsText
         Counter("actorpager_hits_total", "Page faults that found the page resident.", m.Hits);
         Counter("actorpager_getpages_calls_total", "VOP_GETPAGES calls.", m.GetPagesCalls);
         Counter("actorpager_getpages_pages_total", "Pages asked for by VOP_GETPAGES.", m.GetPagesPages);
+        Counter("actorpager_getpages_refused_total", "VOP_GETPAGES refused because the vnode was held by another VOP (LockBusy); the cluster's pages were freed and its fault restarted.", m.GetPagesRefused);
         Counter("actorpager_putpages_calls_total", "VOP_PUTPAGES calls.", m.PutPagesCalls);
         Counter("actorpager_putpages_pages_total", "Pages handed to VOP_PUTPAGES.", m.PutPagesPages);
         Counter("actorpager_putpages_completions_total", "Completions of asynchronous (PEND) putpages.", m.Completions);

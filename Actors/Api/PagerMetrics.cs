@@ -29,6 +29,9 @@ public sealed class PagerMetrics
     /// <summary>Pages in VOP_GETPAGES calls.</summary>
     private long _getPagesPages;
 
+    /// <summary>VOP_GETPAGES refused because the vnode was held (LockBusy).</summary>
+    private long _getPagesRefused;
+
     /// <summary>VOP_PUTPAGES calls.</summary>
     private long _putPagesCalls;
 
@@ -59,6 +62,13 @@ public sealed class PagerMetrics
     /// <summary>Pages asked for by VOP_GETPAGES (v_vnodepgsin).</summary>
     public long GetPagesPages => Volatile.Read(ref _getPagesPages);
 
+    /// <summary>
+    /// VOP_GETPAGES refused with LockBusy because the vnode was held by another VOP: each is a
+    /// cluster whose pages were freed and whose fault started again. Faults wait while their own
+    /// object's getpages is out, so these come only from other VOPs (fsync, setsize, destroy).
+    /// </summary>
+    public long GetPagesRefused => Volatile.Read(ref _getPagesRefused);
+
     /// <summary>VOP_PUTPAGES calls (v_vnodeout).</summary>
     public long PutPagesCalls => Volatile.Read(ref _putPagesCalls);
 
@@ -76,6 +86,9 @@ public sealed class PagerMetrics
 
     /// <summary>Counts a fault that hit.</summary>
     internal void CountHit() => Interlocked.Increment(ref _hits);
+
+    /// <summary>Counts a VOP_GETPAGES refused with LockBusy.</summary>
+    internal void CountGetPagesRefused() => Interlocked.Increment(ref _getPagesRefused);
 
     /// <summary>Counts a VOP_GETPAGES of <paramref name="pages"/> pages.</summary>
     internal void CountGetPages(int pages)

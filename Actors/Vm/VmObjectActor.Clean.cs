@@ -350,6 +350,8 @@ internal sealed partial class VmObjectActor
 
                 PipRelease(1);
                 _vnodeWaiters.Add(() => RunFault(get.Fault));
+                _memory.Metrics.CountGetPagesRefused();
+                GetPagesAnswered(refused: true);
                 break;
             case PutPagesInFlight put:
                 foreach (var frame in put.Frames)
@@ -404,6 +406,7 @@ internal sealed partial class VmObjectActor
 
                 PipRelease(1);
                 get.Fault.OnDone(FaultResult.Failed, PagerStatus.Error);
+                GetPagesAnswered(refused: false);
                 break;
             case PutPagesInFlight put:
                 foreach (var frame in put.Frames)

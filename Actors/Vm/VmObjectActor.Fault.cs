@@ -100,6 +100,15 @@ internal sealed partial class VmObjectActor
             return;
         }
 
+        var wholePageWrite = op.Write && op.WriteStart == 0 && op.WriteEnd == _pageSize;
+        if (!wholePageWrite && _getPagesOut > 0)
+        {
+            // Our getpages holds the vnode: send the next cluster when it answers, not now.
+            PipRelease(1);
+            _clusterWaiters.Add(() => RunFault(op));
+            return;
+        }
+
         if (!TryAllocatePage(op.PIndex, out frame))
         {
             // No free frame: release, wait for the page daemon, restart (§2.4 d).
@@ -117,7 +126,7 @@ internal sealed partial class VmObjectActor
         }
 
         _memory.Metrics.CountFault();
-        if (op.Write && op.WriteStart == 0 && op.WriteEnd == _pageSize)
+        if (wholePageWrite)
         {
             // A write of the whole page needs no read: every byte is about to be replaced (as the
             // buffer cache does for a full-block write).
@@ -179,6 +188,7 @@ internal sealed partial class VmObjectActor
 
         var id = NextRequestId();
         _requests[id] = new GetPagesInFlight(op, first, last, pindex);
+        _getPagesOut++;
         _vnode!.Tell(new VnodeProtocol.GetPages(id, Self, pages, pages.Length * _pageSize, (int)(pindex - first), first * _pageSize), Self);
     }
 
@@ -188,6 +198,7 @@ internal sealed partial class VmObjectActor
         {
             throw new InvalidOperationException($"{Self.Path}: getpages reply for unknown request {reply.RequestId}");
         }
+
 
         ApplyOps(reply.Ops, $"getpages {reply.RequestId}");
 
@@ -217,6 +228,33 @@ internal sealed partial class VmObjectActor
                 PipRelease(1);
                 op.OnDone(FaultResult.Failed, reply.Status);
                 break;
+        }
+
+        // Parked faults run after the sleepers this reply woke (queued above), so the next
+        // cluster starts where this one ended and is seen as sequential.
+        GetPagesAnswered(refused: false);
+    }
+
+    /// <summary>
+    /// A getpages of this object has its answer (a reply, a refusal as malformed, or LockBusy):
+    /// when none is left out, the parked faults run again. After LockBusy they wait for the vnode
+    /// with the refused fault instead, as a getpages sent now would be refused too.
+    /// </summary>
+    private void GetPagesAnswered(bool refused)
+    {
+        if (--_getPagesOut > 0)
+        {
+            return;
+        }
+
+        if (refused)
+        {
+            _vnodeWaiters.AddRange(_clusterWaiters);
+            _clusterWaiters.Clear();
+        }
+        else
+        {
+            Wake(_clusterWaiters);
         }
     }
 

@@ -18,7 +18,7 @@ internal readonly record struct PageSnapshot(long PIndex, byte Valid, byte Dirty
 /// <param name="Dead">OBJ_DEAD.</param>
 /// <param name="Pages">Resident pages.</param>
 /// <param name="PageSleepers">Continuations sleeping on pages.</param>
-/// <param name="VnodeWaiters">Continuations waiting for the vnode lock.</param>
+/// <param name="VnodeWaiters">Continuations waiting for the vnode lock, and faults parked until this object's getpages answers.</param>
 /// <param name="FrameWaiters">Continuations waiting for free frames.</param>
 /// <param name="PipWaiters">Continuations waiting for pip to drain.</param>
 /// <param name="RequestsInFlight">Getpages and putpages sent and not finished.</param>
@@ -44,7 +44,7 @@ internal sealed partial class VmObjectActor
             sleepers += list.Count;
         }
 
-        return new VmObjectSnapshot(_size, _sizePages, _pip, _dead, pages, sleepers, _vnodeWaiters.Count, _frameWaiters.Count, _pipWaiters.Count, _requests.Count);
+        return new VmObjectSnapshot(_size, _sizePages, _pip, _dead, pages, sleepers, _vnodeWaiters.Count + _clusterWaiters.Count, _frameWaiters.Count, _pipWaiters.Count, _requests.Count);
     }
 
     /// <summary>The vnode this object pages through (its handle), or null once dead.</summary>

@@ -71,6 +71,7 @@ internal sealed partial class VmObjectActor
         // object dead and fail. The vnode lock they wait for is held by this destroy, and is only
         // released after this object has stopped: nobody else would ever wake them.
         Wake(_vnodeWaiters);
+        Wake(_clusterWaiters);
         Wake(_frameWaiters);
         if (_refCount > 0)
         {

@@ -60,6 +60,17 @@ internal sealed partial class VmObjectActor : ActorBase
     /// <summary>Continuations waiting for the vnode lock (after LockBusy).</summary>
     private readonly List<Action> _vnodeWaiters = [];
 
+    /// <summary>
+    /// Faults parked while this object's own getpages is out: the vnode runs one paging VOP at a
+    /// time, so a second cluster sent now would be refused (LockBusy), free its pages, wake their
+    /// sleepers and start again. Parked faults hold nothing (no page, no pip) and run again from
+    /// the lookup when the getpages answers (rules 5, 7).
+    /// </summary>
+    private readonly List<Action> _clusterWaiters = [];
+
+    /// <summary>This object's getpages sent to the vnode and not answered.</summary>
+    private int _getPagesOut;
+
     /// <summary>Continuations waiting for a free frame.</summary>
     private readonly List<Action> _frameWaiters = [];
 

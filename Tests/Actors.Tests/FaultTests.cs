@@ -289,8 +289,42 @@ public sealed class FaultTests(ITestOutputHelper output) : PagerTestKit(output)
         rig.Settle();
         rig.Store.CompleteAll();
         Assert.Equal(FaultResult.Read, rig.Reply<VmObjectProtocol.FaultReply>(fault, "fault 2").Result);
+        Assert.Equal(1, rig.Memory.Metrics.GetPagesRefused);
         rig.AssertQuiet(file.VmObject);
         rig.AssertClean();
+    }
+
+    [Fact]
+    [Rule(7, 21)]
+    public void Read_LargeColdRange_SendsEachClusterWhenThePreviousAnswers_NoneRefusedAndEveryLaterClusterFull()
+    {
+        const long pages = 256;
+        for (var seed = 1; seed <= 10; seed++)
+        {
+            var rig = StartRig(seed, frames: 320);
+            rig.Fill("f", pages * Page);
+            var file = rig.Open("f");
+            var bytes = new byte[pages * Page];
+            var reply = rig.Ask<VmObjectProtocol.ReadReply>(file.VmObject, new VmObjectProtocol.Read(0, bytes));
+            Assert.Equal((bytes.Length, PagerStatus.Ok), (reply.Bytes, reply.Status));
+            for (var at = 0; at < bytes.Length; at += 509)
+            {
+                Assert.True(Rig.Pattern(at) == bytes[at], $"seed {seed}: byte {at}");
+            }
+
+            // The first fault is not sequential (read-ahead 8, nothing behind page 0); every later
+            // cluster starts where the previous ended and is as long as the cluster limit allows.
+            var expected = new List<(long, long)> { (0, 8) };
+            for (long first = 9; first < pages; first += 16)
+            {
+                expected.Add((first, Math.Min(first + 15, pages - 1)));
+            }
+
+            Assert.Equal(expected, rig.Recorder.Gets.Select(g => (g.First, g.Last)).ToList());
+            Assert.Equal(0, rig.Memory.Metrics.GetPagesRefused);
+            rig.AssertQuiet(file.VmObject);
+            rig.AssertClean();
+        }
     }
 
     [Fact]

@@ -67,7 +67,8 @@ public static class VmObjectProtocol
     /// </summary>
     /// <param name="Offset">Byte offset; not negative; offset + length within the size.</param>
     /// <param name="Source">The bytes; the sender keeps them unchanged until the reply.</param>
-    public sealed record Write(long Offset, ReadOnlyMemory<byte> Source);
+    /// <param name="LockToken">The turn of the vnode's VOP_WRITE this copy is part of (its getpages run inside it), or 0.</param>
+    public sealed record Write(long Offset, ReadOnlyMemory<byte> Source, long LockToken = 0);
 
     /// <summary>The answer to <see cref="Write"/>.</summary>
     /// <param name="Bytes">Bytes written into the cache.</param>
@@ -79,8 +80,10 @@ public static class VmObjectProtocol
     /// limit). Answered with <see cref="CleanReply"/> once every Pend has completed too.
     /// </summary>
     /// <param name="Flags">Sync and/or invalidate.</param>
-    /// <param name="LockToken">The turn of the VOP holding the vnode (fsync, destroy), or 0 (then putpages try the lock).</param>
-    public sealed record Clean(PutFlags Flags, long LockToken = 0);
+    /// <param name="LockToken">The turn of the VOP holding the vnode (fsync, destroy, write), or 0 (then putpages try the lock).</param>
+    /// <param name="FirstPage">The first page to clean (vm_object_page_clean's start).</param>
+    /// <param name="EndPage">The page after the last one to clean (its end); every page by default.</param>
+    public sealed record Clean(PutFlags Flags, long LockToken = 0, long FirstPage = 0, long EndPage = long.MaxValue);
 
     /// <summary>The answer to <see cref="Clean"/>.</summary>
     /// <param name="AllClean">True when no page was left dirty by an error (rule 44).</param>

@@ -120,6 +120,27 @@ public static class VnodeProtocol
     /// <param name="Error">What went wrong, when not <paramref name="Ok"/>.</param>
     public sealed record FsyncReply(bool Ok, int PagesWritten, string? Error = null);
 
+    /// <summary>
+    /// VOP_WRITE: a client's write as one VOP, in one turn of the vnode: extend the file when the
+    /// write ends past EOF (object, then store), copy the bytes in through the VM object, and with
+    /// <paramref name="Sync"/> write back exactly the pages written (a clean over that range,
+    /// synchronous putpages) and flush the store. Nothing else (a truncate, another write) runs
+    /// between the steps. Answered with <see cref="WriteReply"/>, or <see cref="RequestRejected"/>
+    /// (a negative offset, no VM object), or <see cref="VmObjectProtocol.ObjectFailed"/>.
+    /// </summary>
+    /// <param name="Offset">Byte offset; not negative.</param>
+    /// <param name="Source">The bytes; the sender keeps them unchanged until the reply.</param>
+    /// <param name="Sync">Make the written range durable before answering.</param>
+    public sealed record Write(long Offset, ReadOnlyMemory<byte> Source, bool Sync = false);
+
+    /// <summary>The answer to <see cref="Write"/>.</summary>
+    /// <param name="Bytes">Bytes copied into the cache (fewer than asked when a page failed).</param>
+    /// <param name="Status">OK, or the pager's status for the page that failed.</param>
+    /// <param name="Size">The file's size after the write.</param>
+    /// <param name="Durable">With sync: every page written is durable (its putpages answered OK and the store flushed).</param>
+    /// <param name="Error">What went wrong (the extension, a page, the write-back or the flush), or null.</param>
+    public sealed record WriteReply(int Bytes, PagerStatus Status, long Size, bool Durable, string? Error = null);
+
     /// <summary>Truncate or extend the file (vnode_pager_setsize, rules 47-50). Answered with <see cref="SetSizeReply"/>.</summary>
     /// <param name="Size">The new size in bytes; not negative.</param>
     /// <param name="ExtendOnly">Only grow: the size becomes max(current, Size) (a write past EOF).</param>

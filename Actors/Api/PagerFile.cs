@@ -12,7 +12,6 @@ public sealed class PagerFile : IAsyncDisposable
 {
     private readonly PagerSystem _pager;
     private readonly IActorRef _mount;
-    private long _knownSize;
 
     /// <summary>Set when the VM object answered that it failed.</summary>
     private VmObjectProtocol.ObjectFailed? _objectFailed;
@@ -26,7 +25,6 @@ public sealed class PagerFile : IAsyncDisposable
         _mount = mount;
         Vnode = vnode;
         VmObject = vmObject;
-        _knownSize = size;
     }
 
     /// <summary>The mount's name.</summary>
@@ -56,8 +54,9 @@ public sealed class PagerFile : IAsyncDisposable
 
     /// <summary>
     /// Writes <paramref name="source"/> at <paramref name="offset"/>, extending the file when it
-    /// ends past EOF. With <paramref name="sync"/>, returns only once the file's dirty pages are
-    /// durable (fsync: synchronous putpages and a store flush).
+    /// ends past EOF. With <paramref name="sync"/>, returns only once the pages written are durable
+    /// (synchronous putpages of that range and a store flush). One VOP_WRITE: the extension, the
+    /// copy and the write-back run in one turn of the vnode, so no truncate comes between them.
     /// </summary>
     /// <returns>Bytes written and whether they are durable.</returns>
     /// <exception cref="PagerException">A bad offset, a failed page, or a failed sync; the message says which.</exception>
@@ -68,38 +67,29 @@ public sealed class PagerFile : IAsyncDisposable
             throw new PagerException($"write {Describe()}: negative offset {offset}");
         }
 
-        var end = offset + source.Length;
-        if (end > Volatile.Read(ref _knownSize))
+        if (Volatile.Read(ref _objectFailed) is { } failed)
         {
-            await ExtendAsync(end).ConfigureAwait(false);
+            throw PagerSystem.ObjectFailure($"write on {Describe()}", failed);
         }
 
-        var reply = await Ask(new VmObjectProtocol.Write(offset, source)).ConfigureAwait(false);
-        if (reply is RequestRejected)
+        var reply = await AskVnode(new VnodeProtocol.Write(offset, source, sync)).ConfigureAwait(false);
+        if (reply is VmObjectProtocol.ObjectFailed objectFailed)
         {
-            // Another client truncated meanwhile: extend again, once.
-            await ExtendAsync(end).ConfigureAwait(false);
-            reply = await Ask(new VmObjectProtocol.Write(offset, source)).ConfigureAwait(false);
+            Volatile.Write(ref _objectFailed, objectFailed);
         }
 
-        var written = PagerSystem.Expect<VmObjectProtocol.WriteReply>(reply, $"write {Describe()} at {offset}");
+        var written = PagerSystem.Expect<VnodeProtocol.WriteReply>(reply, $"write {Describe()} at {offset}");
         if (written.Status != PagerStatus.Ok)
         {
-            throw new PagerException($"write {Describe()} at {offset}: the pager answered {written.Status} after {written.Bytes} bytes");
+            throw new PagerException($"write {Describe()} at {offset}: the pager answered {written.Status} after {written.Bytes} bytes{(written.Error is null ? "" : ": " + written.Error)}");
         }
 
-        if (!sync)
+        if (sync && !written.Durable)
         {
-            return (written.Bytes, false);
+            throw new PagerException($"write {Describe()} at {offset}: sync failed: {written.Error}");
         }
 
-        var fsync = await SyncAsync().ConfigureAwait(false);
-        if (!fsync.Ok)
-        {
-            throw new PagerException($"write {Describe()} at {offset}: sync failed: {fsync.Error}");
-        }
-
-        return (written.Bytes, true);
+        return (written.Bytes, sync);
     }
 
     /// <summary>fsync: every dirty page through synchronous putpages, then a durable store flush (rule 46).</summary>
@@ -111,7 +101,6 @@ public sealed class PagerFile : IAsyncDisposable
     public async Task TruncateAsync(long size)
     {
         var reply = PagerSystem.Expect<VnodeProtocol.SetSizeReply>(await AskVnode(new VnodeProtocol.SetSize(size)).ConfigureAwait(false), $"truncate {Describe()} to {size}");
-        Volatile.Write(ref _knownSize, reply.Size);
         if (reply.Error is not null)
         {
             throw new PagerException($"truncate {Describe()} to {size}: {reply.Error}");
@@ -122,7 +111,6 @@ public sealed class PagerFile : IAsyncDisposable
     public async Task<VmObjectProtocol.ObjectStat> StatAsync()
     {
         var stat = PagerSystem.Expect<VmObjectProtocol.ObjectStat>(await Ask(VmObjectProtocol.GetStat.Instance).ConfigureAwait(false), $"stat {Describe()}");
-        Volatile.Write(ref _knownSize, stat.SizeBytes);
         return stat;
     }
 
@@ -140,17 +128,6 @@ public sealed class PagerFile : IAsyncDisposable
         }
 
         return ValueTask.CompletedTask;
-    }
-
-    private async Task ExtendAsync(long end)
-    {
-        var reply = PagerSystem.Expect<VnodeProtocol.SetSizeReply>(await AskVnode(new VnodeProtocol.SetSize(end, ExtendOnly: true)).ConfigureAwait(false), $"extend {Describe()} to {end}");
-        if (reply.Error is not null)
-        {
-            throw new PagerException($"extend {Describe()} to {end}: {reply.Error}");
-        }
-
-        Volatile.Write(ref _knownSize, reply.Size);
     }
 
     /// <summary>

@@ -65,7 +65,7 @@ public sealed class PagerMetrics
     /// <summary>
     /// VOP_GETPAGES refused with LockBusy because the vnode was held by another VOP: each is a
     /// cluster whose pages were freed and whose fault started again. Faults wait while their own
-    /// object's getpages is out, so these come only from other VOPs (fsync, setsize, destroy).
+    /// object's getpages is out, so these come only from other VOPs (a write, fsync, setsize, destroy).
     /// </summary>
     public long GetPagesRefused => Volatile.Read(ref _getPagesRefused);
 

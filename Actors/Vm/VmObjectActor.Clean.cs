@@ -102,9 +102,10 @@ internal sealed partial class VmObjectActor
         scan.Scanning = true;
         scan.Waiting = false;
         var dirty = new List<long>();
+        var (firstPage, endPage) = (scan.Request.FirstPage, scan.Request.EndPage);
         foreach (var (pindex, frame) in _pages)
         {
-            if (_memory.Meta(frame).Dirty != 0 && !scan.Tried.Contains(pindex))
+            if (pindex >= firstPage && pindex < endPage && _memory.Meta(frame).Dirty != 0 && !scan.Tried.Contains(pindex))
             {
                 dirty.Add(pindex);
             }
@@ -129,7 +130,7 @@ internal sealed partial class VmObjectActor
                 return;
             }
 
-            var run = CollectRun(pindex, backwards: false, scan.Tried);
+            var run = CollectRun(pindex, backwards: false, scan.Tried, endPage);
             Flush(run, flags, scan.Request.LockToken, owner);
         }
 
@@ -154,7 +155,7 @@ internal sealed partial class VmObjectActor
             foreach (var frame in _pages.Values.ToArray())
             {
                 ref var meta = ref _memory.Meta(frame);
-                if (meta.Dirty == 0 && !meta.IsBusy)
+                if (meta.Dirty == 0 && !meta.IsBusy && meta.PIndex >= scan.Request.FirstPage && meta.PIndex < scan.Request.EndPage)
                 {
                     FreePage(frame);
                 }
@@ -169,9 +170,10 @@ internal sealed partial class VmObjectActor
     /// <summary>
     /// The run of pages to flush with <paramref name="pindex"/>: resident, dirty, not busy
     /// neighbours, forward (and backward when asked), at most the cluster limit; the first
-    /// neighbour that fails ends the run in that direction (rule 6).
+    /// neighbour that fails ends the run in that direction (rule 6); forward, never at or past
+    /// <paramref name="endPage"/> (a clean over a range).
     /// </summary>
-    private List<int> CollectRun(long pindex, bool backwards, HashSet<long>? tried)
+    private List<int> CollectRun(long pindex, bool backwards, HashSet<long>? tried, long endPage = long.MaxValue)
     {
         bool Eligible(long p, out int f) =>
             TryLookup(p, out f) && _memory.Meta(f).Dirty != 0 && !_memory.Meta(f).IsBusy && (tried is null || !tried.Contains(p));
@@ -179,7 +181,7 @@ internal sealed partial class VmObjectActor
         var first = pindex;
         var last = pindex;
         var max = _options.ClusterMax;
-        while (last - first + 1 < max && Eligible(last + 1, out _))
+        while (last - first + 1 < max && last + 1 < endPage && Eligible(last + 1, out _))
         {
             last++;
         }

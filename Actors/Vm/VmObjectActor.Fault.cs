@@ -12,6 +12,9 @@ internal sealed partial class VmObjectActor
         public long PIndex;
         public bool Write;
 
+        /// <summary>The turn of the vnode VOP this fault is part of (a VOP_WRITE's copy), or 0: its getpages try the lock.</summary>
+        public long LockToken;
+
         /// <summary>First and end byte within the page a write covers.</summary>
         public int WriteStart;
         public int WriteEnd;
@@ -105,7 +108,7 @@ internal sealed partial class VmObjectActor
         {
             // Our getpages holds the vnode: send the next cluster when it answers, not now.
             PipRelease(1);
-            _clusterWaiters.Add(() => RunFault(op));
+            _clusterWaiters.Add(op);
             return;
         }
 
@@ -189,7 +192,7 @@ internal sealed partial class VmObjectActor
         var id = NextRequestId();
         _requests[id] = new GetPagesInFlight(op, first, last, pindex);
         _getPagesOut++;
-        _vnode!.Tell(new VnodeProtocol.GetPages(id, Self, pages, pages.Length * _pageSize, (int)(pindex - first), first * _pageSize), Self);
+        _vnode!.Tell(new VnodeProtocol.GetPages(id, Self, pages, pages.Length * _pageSize, (int)(pindex - first), first * _pageSize, op.LockToken), Self);
     }
 
     private void OnGetPagesReply(VnodeProtocol.GetPagesReply reply)
@@ -237,8 +240,10 @@ internal sealed partial class VmObjectActor
 
     /// <summary>
     /// A getpages of this object has its answer (a reply, a refusal as malformed, or LockBusy):
-    /// when none is left out, the parked faults run again. After LockBusy they wait for the vnode
-    /// with the refused fault instead, as a getpages sent now would be refused too.
+    /// when none is left out, the parked faults run again. After LockBusy those that only try the
+    /// lock wait for the vnode with the refused fault instead, as their getpages would be refused
+    /// too; those that are part of the VOP holding it (a VOP_WRITE's copy) run, or that VOP
+    /// would wait for itself.
     /// </summary>
     private void GetPagesAnswered(bool refused)
     {
@@ -247,15 +252,19 @@ internal sealed partial class VmObjectActor
             return;
         }
 
-        if (refused)
+        foreach (var op in _clusterWaiters)
         {
-            _vnodeWaiters.AddRange(_clusterWaiters);
-            _clusterWaiters.Clear();
+            if (refused && op.LockToken == 0)
+            {
+                _vnodeWaiters.Add(() => RunFault(op));
+            }
+            else
+            {
+                _ready.Enqueue(() => RunFault(op));
+            }
         }
-        else
-        {
-            Wake(_clusterWaiters);
-        }
+
+        _clusterWaiters.Clear();
     }
 
     /// <summary>FOUND (§2.4 step 3): copy, dirty on a write (rule 40), activate, unbusy, drop pip (rule 37).</summary>
@@ -399,13 +408,14 @@ internal sealed partial class VmObjectActor
         var source = request.Source;
         RunRange(request.Offset, end, write: true, replyTo, (frame, pageStart, from, to) =>
             source.Span.Slice((int)(pageStart + from - request.Offset), to - from).CopyTo(_memory.FrameSpan(frame)[from..]),
-            (bytes, status, _, _) => new VmObjectProtocol.WriteReply(bytes, status));
+            (bytes, status, _, _) => new VmObjectProtocol.WriteReply(bytes, status),
+            request.LockToken);
     }
 
     private string DeadReason() => $"the VM object {Self.Path.Name} is dead (its vnode destroyed or detached it); open the file again";
 
     /// <summary>Faults every page of [start, end) and replies once all are done; bytes count the prefix that succeeded.</summary>
-    private void RunRange(long start, long end, bool write, IActorRef replyTo, Action<int, long, int, int> copy, Func<int, PagerStatus, int, int, object> reply)
+    private void RunRange(long start, long end, bool write, IActorRef replyTo, Action<int, long, int, int> copy, Func<int, PagerStatus, int, int, object> reply, long lockToken = 0)
     {
         var firstPage = start / _pageSize;
         var lastPage = (end - 1) / _pageSize;
@@ -426,6 +436,7 @@ internal sealed partial class VmObjectActor
             {
                 PIndex = p,
                 Write = write,
+                LockToken = lockToken,
                 WriteStart = from,
                 WriteEnd = to,
                 OnFound = frame => copy(frame, pageStart, from, to),

@@ -71,7 +71,12 @@ internal sealed partial class VmObjectActor
         // object dead and fail. The vnode lock they wait for is held by this destroy, and is only
         // released after this object has stopped: nobody else would ever wake them.
         Wake(_vnodeWaiters);
-        Wake(_clusterWaiters);
+        foreach (var op in _clusterWaiters)
+        {
+            _ready.Enqueue(() => RunFault(op));
+        }
+
+        _clusterWaiters.Clear();
         Wake(_frameWaiters);
         if (_refCount > 0)
         {

@@ -66,7 +66,7 @@ internal sealed partial class VmObjectActor : ActorBase
     /// sleepers and start again. Parked faults hold nothing (no page, no pip) and run again from
     /// the lookup when the getpages answers (rules 5, 7).
     /// </summary>
-    private readonly List<Action> _clusterWaiters = [];
+    private readonly List<FaultOp> _clusterWaiters = [];
 
     /// <summary>This object's getpages sent to the vnode and not answered.</summary>
     private int _getPagesOut;

@@ -13,6 +13,26 @@ internal sealed partial class VnodeActor
         Destroy,
         Fsync,
         SetSize,
+        Write,
+    }
+
+    /// <summary>Where a VOP_WRITE is: each step waits for one answer.</summary>
+    private enum WriteStep
+    {
+        /// <summary>The object is taking the new size.</summary>
+        ExtendObject,
+
+        /// <summary>The store is taking the new size.</summary>
+        ExtendStore,
+
+        /// <summary>The object is copying the bytes in.</summary>
+        Copy,
+
+        /// <summary>The object is writing the range back (synchronous putpages).</summary>
+        Clean,
+
+        /// <summary>The store is flushing.</summary>
+        Flush,
     }
 
     /// <summary>A VOP waiting for its object's answer or its store call.</summary>
@@ -34,6 +54,15 @@ internal sealed partial class VnodeActor
 
         /// <summary>The object this VOP waited on failed: an fsync cannot say its data is durable.</summary>
         public bool ObjectFailed { get; set; }
+
+        /// <summary>A VOP_WRITE: what it writes.</summary>
+        public VnodeProtocol.Write? Write { get; init; }
+
+        /// <summary>A VOP_WRITE: the step it is at.</summary>
+        public WriteStep Step { get; set; }
+
+        /// <summary>A VOP_WRITE: the object's answer to the copy.</summary>
+        public VmObjectProtocol.WriteReply? Copied { get; set; }
     }
 
     /// <summary>
@@ -55,6 +84,10 @@ internal sealed partial class VnodeActor
                 break;
             case VopKind.SetSize:
                 PipeStore(vop.Turn, _settings.Store.SetSizeAsync(_settings.File, vop.Size));
+                break;
+            case VopKind.Write when vop.Step is not (WriteStep.ExtendStore or WriteStep.Flush):
+                // The object's own ObjectFailed may still come (or came first and finished the VOP).
+                Finish(vop, new VmObjectProtocol.ObjectFailed(_settings.File, "the VM object stopped during the write", 0));
                 break;
         }
     }
@@ -158,6 +191,102 @@ internal sealed partial class VnodeActor
         _object.Tell(new VmObjectProtocol.Clean(flags, turn), Self);
     }
 
+    /// <summary>
+    /// VOP_WRITE in one turn: extend (object, then store) when the write ends past EOF, copy in
+    /// through the object (its getpages carry this turn), and with sync clean exactly the pages
+    /// written and flush the store. A truncate or another write waits in the stash meanwhile.
+    /// </summary>
+    private void OnWrite(VnodeProtocol.Write write, IActorRef requester)
+    {
+        if (write.Offset < 0)
+        {
+            requester.Tell(new RequestRejected($"write of {_settings.File}: negative offset {write.Offset}"), Self);
+            return;
+        }
+
+        if (_object is null)
+        {
+            requester.Tell(new RequestRejected($"write of {_settings.File}: the vnode has no VM object (open the file first)"), Self);
+            return;
+        }
+
+        var turn = Acquire();
+        var end = write.Offset + write.Source.Length;
+        _vop = new PendingVop(VopKind.Write, turn, requester) { Write = write, Size = end };
+        if (end > _size)
+        {
+            _vop.Step = WriteStep.ExtendObject;
+            _object.Tell(new VmObjectProtocol.SetObjectSize(end), Self);
+            return;
+        }
+
+        CopyIn(_vop);
+    }
+
+    private void CopyIn(PendingVop vop)
+    {
+        vop.Step = WriteStep.Copy;
+        _object!.Tell(new VmObjectProtocol.Write(vop.Write!.Offset, vop.Write.Source, vop.Turn), Self);
+    }
+
+    private void ContinueWrite(PendingVop vop, object message)
+    {
+        var write = vop.Write!;
+        switch (vop.Step, message)
+        {
+            case (WriteStep.ExtendObject, VmObjectProtocol.ObjectSizeSet):
+                vop.Step = WriteStep.ExtendStore;
+                PipeStore(vop.Turn, _settings.Store.SetSizeAsync(_settings.File, vop.Size));
+                break;
+            case (WriteStep.ExtendStore, StoreDone done) when done.Turn == vop.Turn:
+                // As for SetSize: the vnode follows the object, which already holds the new size.
+                _size = vop.Size;
+                if (done.Result.Status != StoreStatus.Ok)
+                {
+                    Finish(vop, new VnodeProtocol.WriteReply(0, PagerStatus.Error, _size, false, $"store setsize to {vop.Size} failed: {done.Result.Error}"));
+                    break;
+                }
+
+                if (_object is null)
+                {
+                    Finish(vop, new VmObjectProtocol.ObjectFailed(_settings.File, "the VM object stopped during the write", 0));
+                    break;
+                }
+
+                CopyIn(vop);
+                break;
+            case (WriteStep.Copy, VmObjectProtocol.WriteReply copied):
+                vop.Copied = copied;
+                if (!write.Sync || copied.Status != PagerStatus.Ok || copied.Bytes == 0)
+                {
+                    Finish(vop, new VnodeProtocol.WriteReply(copied.Bytes, copied.Status, _size, write.Sync && copied.Status == PagerStatus.Ok));
+                    break;
+                }
+
+                // vm_object_page_clean over the range written, inside this turn.
+                vop.Step = WriteStep.Clean;
+                var first = write.Offset / PageSize;
+                var endPage = (write.Offset + copied.Bytes + PageSize - 1) / PageSize;
+                _object!.Tell(new VmObjectProtocol.Clean(PutFlags.Sync, vop.Turn, first, endPage), Self);
+                break;
+            case (WriteStep.Copy, RequestRejected rejected):
+                Finish(vop, new VnodeProtocol.WriteReply(0, PagerStatus.Bad, _size, false, rejected.Reason));
+                break;
+            case (_, VmObjectProtocol.ObjectFailed failed):
+                Finish(vop, failed);
+                break;
+            case (WriteStep.Clean, VmObjectProtocol.CleanReply clean):
+                vop.Clean = clean;
+                vop.Step = WriteStep.Flush;
+                PipeStore(vop.Turn, _settings.Store.FlushAsync(_settings.File));
+                break;
+            case (WriteStep.Flush, StoreDone done) when done.Turn == vop.Turn:
+                var durable = done.Result.Status == StoreStatus.Ok && vop.Clean!.AllClean;
+                Finish(vop, new VnodeProtocol.WriteReply(vop.Copied!.Bytes, PagerStatus.Ok, _size, durable, durable ? null : FsyncError(vop.Clean, done.Result)));
+                break;
+        }
+    }
+
     /// <summary>Truncate or extend: the object first (it waits for busy pages, rule 48), then the store.</summary>
     private void OnSetSize(VnodeProtocol.SetSize request, IActorRef requester)
     {
@@ -190,6 +319,12 @@ internal sealed partial class VnodeActor
         var vop = _vop;
         if (vop is null)
         {
+            return;
+        }
+
+        if (vop.Kind == VopKind.Write)
+        {
+            ContinueWrite(vop, message);
             return;
         }
 

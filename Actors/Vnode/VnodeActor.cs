@@ -96,6 +96,10 @@ internal sealed partial class VnodeActor : ActorBase, IWithUnboundedStash
             case VmObjectProtocol.Terminated or VmObjectProtocol.CleanReply or VmObjectProtocol.ObjectSizeSet or StoreDone:
                 ContinueVop(message);
                 return true;
+            case VmObjectProtocol.WriteReply or VmObjectProtocol.ObjectFailed or RequestRejected when _vop is { Kind: VopKind.Write } && Sender.Equals(_object):
+                // The object's answer to the copy of a VOP_WRITE.
+                ContinueVop(message);
+                return true;
             case Terminated stopped when stopped.ActorRef.Equals(_object):
                 OnObjectStopped();
                 return true;
@@ -139,6 +143,9 @@ internal sealed partial class VnodeActor : ActorBase, IWithUnboundedStash
             case VnodeProtocol.SetSize setSize:
                 OnSetSize(setSize, Sender);
                 return true;
+            case VnodeProtocol.Write write:
+                OnWrite(write, Sender);
+                return true;
             case Recycle:
                 _doomed = true;
                 OnDestroyVObject(Sender, recycle: true);
@@ -150,7 +157,7 @@ internal sealed partial class VnodeActor : ActorBase, IWithUnboundedStash
 
     private static bool IsVop(object message) =>
         message is VnodeProtocol.CreateVObject or VnodeProtocol.GetVObject or VnodeProtocol.DestroyVObject
-            or VnodeProtocol.Fsync or VnodeProtocol.SetSize or Recycle;
+            or VnodeProtocol.Fsync or VnodeProtocol.SetSize or VnodeProtocol.Write or Recycle;
 
     // ---- the lock ----
 

@@ -117,10 +117,57 @@ public sealed class ActorPagerClient : IDisposable
     public async Task<IReadOnlyList<PageInfo>> PagesAsync(string path, long first, int count, CancellationToken cancellationToken = default) =>
         await GetJsonAsync<PageInfo[]>(HttpMethod.Get, FileUri(path, "pages") + $"?first={Num(first)}&count={Num(count)}", cancellationToken).ConfigureAwait(false);
 
-    /// <summary>Every VM object of every mount, as VOP_GETVOBJECT finds it.</summary>
-    /// <exception cref="ActorPagerException">The server refused or failed the request.</exception>
-    public async Task<IReadOnlyList<ObjectInfo>> ObjectsAsync(CancellationToken cancellationToken = default) =>
-        await GetJsonAsync<ObjectInfo[]>(HttpMethod.Get, "v1/objects", cancellationToken).ConfigureAwait(false);
+    /// <summary>
+    /// Every VM object of every mount, as VOP_GETVOBJECT finds it, in (mount, path) order: the
+    /// server answers in pages (<c>?limit=</c>, 1000 by default) and this follows each page's
+    /// <c>Link: rel="next"</c> until the last.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the requests.</param>
+    /// <exception cref="ActorPagerException">The server refused or failed a request.</exception>
+    public Task<IReadOnlyList<ObjectInfo>> ObjectsAsync(CancellationToken cancellationToken = default) =>
+        ObjectsAsync("v1/objects", cancellationToken);
+
+    /// <summary>As <see cref="ObjectsAsync(CancellationToken)"/>, asking for <paramref name="pageSize"/> objects per request.</summary>
+    /// <param name="pageSize">Objects per request, 1 to 10,000.</param>
+    /// <param name="cancellationToken">Cancels the requests.</param>
+    /// <exception cref="ActorPagerException">The server refused or failed a request.</exception>
+    public Task<IReadOnlyList<ObjectInfo>> ObjectsAsync(int pageSize, CancellationToken cancellationToken = default) =>
+        ObjectsAsync("v1/objects?limit=" + Num(pageSize), cancellationToken);
+
+    private async Task<IReadOnlyList<ObjectInfo>> ObjectsAsync(string first, CancellationToken cancellationToken)
+    {
+        var all = new List<ObjectInfo>();
+        string? uri = first;
+        while (uri is not null)
+        {
+            using var response = await SendAsync(HttpMethod.Get, uri, null, cancellationToken).ConfigureAwait(false);
+            all.AddRange(await ReadJsonAsync<ObjectInfo[]>(response, cancellationToken).ConfigureAwait(false));
+            uri = NextLink(response);
+        }
+
+        return all;
+    }
+
+    /// <summary>The relative URI of a <c>Link: &lt;/v1/...&gt;; rel="next"</c> header, or null.</summary>
+    private static string? NextLink(HttpResponseMessage response)
+    {
+        if (!response.Headers.TryGetValues("Link", out var links))
+        {
+            return null;
+        }
+
+        foreach (var link in links)
+        {
+            var open = link.IndexOf('<', StringComparison.Ordinal);
+            var close = link.IndexOf('>', StringComparison.Ordinal);
+            if (open >= 0 && close > open && link.AsSpan(close).Contains("rel=\"next\"", StringComparison.Ordinal))
+            {
+                return link[(open + 1)..close].TrimStart('/');
+            }
+        }
+
+        return null;
+    }
 
     /// <summary>The cluster as the server sees it: members, shards per node, each file's owner and generation (<c>GET /v1/cluster</c>).</summary>
     /// <exception cref="ActorPagerException">The server refused or failed the request.</exception>

@@ -507,7 +507,7 @@ internal sealed class PageServer : IAsyncDisposable
         app.Map("/healthz", context => OnlyGet(context, RouteKind.Health, () => context.Response.WriteAsync("ok\n")));
         app.Map("/metrics", context => OnlyGet(context, RouteKind.Metrics, async () =>
         {
-            var text = await MetricsText.RenderAsync(server.Service, server).ConfigureAwait(false);
+            var text = MetricsText.Render(server.Service, server);
             context.Response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
             await context.Response.WriteAsync(text).ConfigureAwait(false);
         }));
@@ -517,7 +517,36 @@ internal sealed class PageServer : IAsyncDisposable
             await context.Response.WriteAsJsonAsync(report, ApiJson.Options).ConfigureAwait(false);
         }));
         app.Map("/v1/objects", context => OnlyGet(context, RouteKind.Objects, async () =>
-            await context.Response.WriteAsJsonAsync(await server.Service.ObjectsAsync().ConfigureAwait(false), ApiJson.Options).ConfigureAwait(false)));
+        {
+            // Paged: at most `limit` objects (default 1000) after the cursor `after`; a Link header names the next page.
+            var query = context.Request.Query;
+            var limit = PageService.ObjectsPageDefault;
+            if (query.TryGetValue("limit", out var limitText)
+                && (!int.TryParse(limitText, System.Globalization.NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit < 1 || limit > PageService.ObjectsPageMax))
+            {
+                await Problems.WriteAsync(context, StatusCodes.Status400BadRequest, $"limit: expected 1 to {PageService.ObjectsPageMax} objects, got \"{limitText}\"").ConfigureAwait(false);
+                return;
+            }
+
+            List<Client.ObjectInfo> page;
+            string? next;
+            try
+            {
+                (page, next) = await server.Service.ObjectsPageAsync(query.TryGetValue("after", out var after) ? after.ToString() : null, limit).ConfigureAwait(false);
+            }
+            catch (FormatException e)
+            {
+                await Problems.WriteAsync(context, StatusCodes.Status400BadRequest, e.Message).ConfigureAwait(false);
+                return;
+            }
+
+            if (next is not null)
+            {
+                context.Response.Headers.Link = $"</v1/objects?limit={limit.ToString(CultureInfo.InvariantCulture)}&after={Uri.EscapeDataString(next)}>; rel=\"next\"";
+            }
+
+            await context.Response.WriteAsJsonAsync(page, ApiJson.Options).ConfigureAwait(false);
+        }));
         app.MapFallback(context => Problems.WriteAsync(context, StatusCodes.Status404NotFound,
             $"no route {context.Request.Method} {context.Request.Path}: the API has /v1/files/{{path}}, /v1/objects, /v1/cluster, /metrics and /healthz"));
     }
@@ -564,8 +593,8 @@ internal sealed class ServeException : Exception
 /// <summary>The /metrics text.</summary>
 internal static class MetricsText
 {
-    /// <summary>Renders the pager's counters, the frame pool, dirty pages, mailbox depths and the request histograms in Prometheus text format.</summary>
-    public static async Task<string> RenderAsync(PageService service, PageServer? server = null)
+    /// <summary>Renders the pager's counters and gauges, the frame pool, mailbox depths and the request histograms in Prometheus text format; asks no VM object or vnode.</summary>
+    public static string Render(PageService service, PageServer? server = null)
     {
         var inv = CultureInfo.InvariantCulture;
         var pager = service.Pager;
@@ -620,19 +649,17 @@ internal static class MetricsText
             Gauge("actorpager_cluster_leader", "1 when this node is the cluster's leader.", state.Leader == Akka.Cluster.Cluster.Get(service.Pager.System).SelfAddress ? 1 : 0);
         }
 
-        var objects = await service.ObjectsAsync().ConfigureAwait(false);
-        long resident = 0, dirty = 0, pip = 0;
-        foreach (var o in objects)
-        {
-            resident += o.Resident;
-            dirty += o.Dirty;
-            pip += o.Pip;
-        }
-
-        Gauge("actorpager_vm_objects", "VM objects of every mount.", objects.Count);
-        Gauge("actorpager_resident_pages", "Resident pages over every VM object.", resident);
-        Gauge("actorpager_dirty_pages", "Dirty pages over every VM object.", dirty);
-        Gauge("actorpager_pip", "Paging operations in progress over every VM object.", pip);
+        // Running sums the objects keep (PagerGauges): no actor is asked, whatever the number of files.
+        var g = pager.Memory.Gauges;
+        Gauge("actorpager_vm_objects", "VM objects alive.", g.Objects);
+        Gauge("actorpager_resident_pages", "Frames holding a page (frames less free frames).", pager.Memory.FrameCount - pager.Memory.FreeCount);
+        Gauge("actorpager_dirty_pages", "Dirty pages over every VM object.", g.DirtyPages);
+        Gauge("actorpager_busy_pages", "Busy pages (exclusive or shared) over every VM object.", g.BusyPages);
+        Gauge("actorpager_pip", "Paging operations in progress over every VM object.", g.Pip);
+        text.Append("# HELP actorpager_queue_pages Pages on each page queue over every VM object.\n# TYPE actorpager_queue_pages gauge\n");
+        text.Append(inv, $"actorpager_queue_pages{{queue=\"active\"}} {g.ActivePages}\n");
+        text.Append(inv, $"actorpager_queue_pages{{queue=\"inactive\"}} {g.InactivePages}\n");
+        text.Append(inv, $"actorpager_queue_pages{{queue=\"laundry\"}} {g.LaundryPages}\n");
 
         text.Append("# HELP actorpager_mailbox_depth Messages waiting in an actor's mailbox.\n# TYPE actorpager_mailbox_depth gauge\n");
         text.Append(inv, $"actorpager_mailbox_depth{{actor=\"pagedaemon\"}} {Mailboxes.Depth(pager.Daemon) ?? 0}\n");
@@ -641,16 +668,6 @@ internal static class MetricsText
             text.Append(inv, $"actorpager_mailbox_depth{{actor=\"mount\",mount=\"{name}\"}} {Mailboxes.Depth(mount) ?? 0}\n");
         }
 
-        var maxObject = 0;
-        long sumObject = 0;
-        foreach (var o in objects)
-        {
-            maxObject = Math.Max(maxObject, o.MailboxDepth ?? 0);
-            sumObject += o.MailboxDepth ?? 0;
-        }
-
-        text.Append(inv, $"actorpager_mailbox_depth{{actor=\"vm_objects_max\"}} {maxObject}\n");
-        text.Append(inv, $"actorpager_mailbox_depth{{actor=\"vm_objects_sum\"}} {sumObject}\n");
         service.Histograms.Render(text);
         return text.ToString();
     }

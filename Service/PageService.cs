@@ -398,36 +398,99 @@ internal sealed partial class PageService
 
     // ---- operator views ----
 
-    /// <summary>VOP_GETVOBJECT on every vnode of every mount, with each object's counters.</summary>
-    public async Task<List<ObjectInfo>> ObjectsAsync()
+    /// <summary>The page of <c>GET /v1/objects</c> when the request names no limit.</summary>
+    public const int ObjectsPageDefault = 1000;
+
+    /// <summary>The largest page of <c>GET /v1/objects</c>.</summary>
+    public const int ObjectsPageMax = 10_000;
+
+    /// <summary>
+    /// One page of the VM objects of every mount, in (mount, path) order: the vnodes after
+    /// <paramref name="after"/> (a cursor from an earlier page, or null for the first), at most
+    /// <paramref name="limit"/>. Each mount is asked once for its vnodes; only the page's vnodes and
+    /// objects are asked for their state, so a page costs the same however many files are open.
+    /// </summary>
+    /// <returns>The page, and the cursor of the next one (null after the last).</returns>
+    /// <exception cref="FormatException"><paramref name="after"/> is not a cursor this server made.</exception>
+    public async Task<(List<ObjectInfo> Page, string? Next)> ObjectsPageAsync(string? after, int limit)
     {
-        var result = new List<ObjectInfo>();
+        var start = after is null ? default : ObjectsCursor.Decode(after);
+        var entries = new List<(string Mount, MountProtocol.VnodeEntry Vnode)>();
         foreach (var (name, mount) in Pager.Mounts)
         {
-            if (await mount.Ask<object>(MountProtocol.ListVnodes.Instance, ViewTimeout).ConfigureAwait(false) is not MountProtocol.VnodeList list)
+            if (await mount.Ask<object>(MountProtocol.ListVnodes.Instance, ViewTimeout).ConfigureAwait(false) is MountProtocol.VnodeList list)
             {
-                continue;
-            }
-
-            foreach (var vnode in list.Vnodes)
-            {
-                var reply = await vnode.Vnode.Ask<object>(new VnodeProtocol.GetVObject(), ViewTimeout).ConfigureAwait(false);
-                if (reply is not VnodeProtocol.VObjectReply { Object: { } vmObject })
+                foreach (var vnode in list.Vnodes)
                 {
-                    result.Add(new ObjectInfo(name, vnode.Path, vnode.Vnode.Path.ToString(), null, vnode.Uses, 0, 0, 0, 0, 0, 0, null, NodeName));
-                    continue;
-                }
-
-                if (await vmObject.Ask<object>(VmObjectProtocol.GetStat.Instance, ViewTimeout).ConfigureAwait(false) is VmObjectProtocol.ObjectStat s)
-                {
-                    result.Add(new ObjectInfo(name, vnode.Path, vnode.Vnode.Path.ToString(), vmObject.Path.ToString(), vnode.Uses, s.SizeBytes, s.Resident, s.Dirty, s.Busy, s.Pip, s.RefCount, Mailboxes.Depth(vmObject), NodeName));
+                    if (after is null || ObjectsCursor.Compare((name, vnode.Path), start) > 0)
+                    {
+                        entries.Add((name, vnode));
+                    }
                 }
             }
         }
 
-        return result;
+        entries.Sort((a, b) => ObjectsCursor.Compare((a.Mount, a.Vnode.Path), (b.Mount, b.Vnode.Path)));
+        var count = Math.Min(limit, entries.Count);
+        var result = new List<ObjectInfo>(count);
+        for (var i = 0; i < count; i++)
+        {
+            var (name, vnode) = entries[i];
+            var reply = await vnode.Vnode.Ask<object>(new VnodeProtocol.GetVObject(), ViewTimeout).ConfigureAwait(false);
+            if (reply is not VnodeProtocol.VObjectReply { Object: { } vmObject })
+            {
+                result.Add(new ObjectInfo(name, vnode.Path, vnode.Vnode.Path.ToString(), null, vnode.Uses, 0, 0, 0, 0, 0, 0, null, NodeName));
+                continue;
+            }
+
+            if (await vmObject.Ask<object>(VmObjectProtocol.GetStat.Instance, ViewTimeout).ConfigureAwait(false) is VmObjectProtocol.ObjectStat s)
+            {
+                result.Add(new ObjectInfo(name, vnode.Path, vnode.Vnode.Path.ToString(), vmObject.Path.ToString(), vnode.Uses, s.SizeBytes, s.Resident, s.Dirty, s.Busy, s.Pip, s.RefCount, Mailboxes.Depth(vmObject), NodeName));
+            }
+        }
+
+        var next = entries.Count > count ? ObjectsCursor.Encode(entries[count - 1].Mount, entries[count - 1].Vnode.Path) : null;
+        return (result, next);
     }
 
     /// <summary>The key under which a handler records its <see cref="RouteKind"/> in <see cref="HttpContext.Items"/>.</summary>
     public static readonly object RouteItem = new();
+}
+
+/// <summary>
+/// The cursor of <c>GET /v1/objects</c>: the (mount, path) of the last vnode of a page, as
+/// base64url of "mount NUL path". Opaque to clients; they pass back what the Link header gave.
+/// </summary>
+internal static class ObjectsCursor
+{
+    /// <summary>The cursor after (<paramref name="mount"/>, <paramref name="path"/>).</summary>
+    public static string Encode(string mount, string path) =>
+        Microsoft.AspNetCore.WebUtilities.Base64UrlTextEncoder.Encode(System.Text.Encoding.UTF8.GetBytes(mount + "\0" + path));
+
+    /// <summary>The (mount, path) a cursor names.</summary>
+    /// <exception cref="FormatException">Not a cursor of this server.</exception>
+    public static (string Mount, string Path) Decode(string cursor)
+    {
+        string text;
+        try
+        {
+            text = System.Text.Encoding.UTF8.GetString(Microsoft.AspNetCore.WebUtilities.Base64UrlTextEncoder.Decode(cursor));
+        }
+        catch (FormatException)
+        {
+            throw new FormatException($"after: \"{cursor}\" is not a cursor from a Link header of /v1/objects");
+        }
+
+        var nul = text.IndexOf('\0', StringComparison.Ordinal);
+        return nul < 0
+            ? throw new FormatException($"after: \"{cursor}\" is not a cursor from a Link header of /v1/objects")
+            : (text[..nul], text[(nul + 1)..]);
+    }
+
+    /// <summary>Orders vnodes by mount, then path (ordinal).</summary>
+    public static int Compare((string Mount, string Path) a, (string Mount, string Path) b)
+    {
+        var byMount = string.CompareOrdinal(a.Mount, b.Mount);
+        return byMount != 0 ? byMount : string.CompareOrdinal(a.Path, b.Path);
+    }
 }

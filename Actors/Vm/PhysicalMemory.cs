@@ -59,6 +59,9 @@ public sealed class PhysicalMemory
     /// <summary>The pager's event counters (vm_cnt lives beside the page array in the kernel too).</summary>
     public PagerMetrics Metrics { get; } = new();
 
+    /// <summary>The pager's gauges (dirty, busy, pip, queues, objects), kept as running sums by the VM objects.</summary>
+    public PagerGauges Gauges { get; } = new();
+
     /// <summary>Bytes per frame.</summary>
     public int PageSize { get; }
 

@@ -16,7 +16,13 @@ internal sealed partial class VmObjectActor
     /// <summary>Moves the page to the tail (most recent end) of <paramref name="queue"/>.</summary>
     private void Enqueue(int frame, PageQueue queue)
     {
-        Dequeue(frame);
+        var old = Unlink(frame);
+        if (old != queue)
+        {
+            _memory.Gauges.AddQueue(old, -1);
+            _memory.Gauges.AddQueue(queue, 1);
+        }
+
         if (queue == PageQueue.None)
         {
             return;
@@ -41,12 +47,16 @@ internal sealed partial class VmObjectActor
     }
 
     /// <summary>Takes the page off its queue, if any.</summary>
-    private void Dequeue(int frame)
+    private void Dequeue(int frame) => _memory.Gauges.AddQueue(Unlink(frame), -1);
+
+    /// <summary>Takes the page off its queue, if any, and answers which it was on; the gauges are the caller's.</summary>
+    private PageQueue Unlink(int frame)
     {
         ref var meta = ref _memory.Meta(frame);
-        if (meta.Queue == PageQueue.None)
+        var was = meta.Queue;
+        if (was == PageQueue.None)
         {
-            return;
+            return was;
         }
 
         var q = (int)meta.Queue;
@@ -72,6 +82,7 @@ internal sealed partial class VmObjectActor
         meta.Next = -1;
         meta.Queue = PageQueue.None;
         _queueCount[q]--;
+        return was;
     }
 
     /// <summary>The frames of a queue, oldest first (a snapshot, so callers may move pages).</summary>

@@ -109,6 +109,7 @@ internal sealed partial class VmObjectActor : ActorBase
     protected override void PreStart()
     {
         Inspection.ActorInstances.Started(Context, this);
+        _memory.Gauges.AddObjects(1);
         _daemon?.Tell(new PageDaemon.Register(Self), Self);
     }
 
@@ -145,6 +146,18 @@ internal sealed partial class VmObjectActor : ActorBase
         }
 
         _pages.Clear();
+
+        // What this object still counted leaves the pager's gauges with it.
+        var gauges = _memory.Gauges;
+        gauges.AddObjects(-1);
+        gauges.AddDirty(-_dirtyPages);
+        gauges.AddBusy(-_busyPages);
+        gauges.AddPip(-_pip);
+        foreach (var queue in (ReadOnlySpan<PageQueue>)[PageQueue.Active, PageQueue.Inactive, PageQueue.Laundry])
+        {
+            gauges.AddQueue(queue, -_queueCount[(int)queue]);
+        }
+
         if (inFlight.Count > 0)
         {
             Context.Parent.Tell(new VmObjectProtocol.FramesInFlight([.. inFlight]), Self);
@@ -285,12 +298,29 @@ internal sealed partial class VmObjectActor : ActorBase
         _sizePages = (size + _pageSize - 1) / _pageSize;
     }
 
-    private void PipAdd(int n) => _pip += n;
+    private void PipAdd(int n)
+    {
+        _pip += n;
+        _memory.Gauges.AddPip(n);
+    }
+
+    private void AddDirty(int n)
+    {
+        _dirtyPages += n;
+        _memory.Gauges.AddDirty(n);
+    }
+
+    private void AddBusy(int n)
+    {
+        _busyPages += n;
+        _memory.Gauges.AddBusy(n);
+    }
 
     /// <summary>vm_object_pip_wakeupn: pip −= n, waking pip_wait sleepers at 0 (rule 10, 12).</summary>
     private void PipRelease(int n)
     {
         _pip -= n;
+        _memory.Gauges.AddPip(-n);
         if (_pip < 0)
         {
             throw new ProtocolViolationException(10, $"{Self.Path}: pip went negative ({_pip}) after releasing {n}");
@@ -382,7 +412,7 @@ internal sealed partial class VmObjectActor : ActorBase
         _pages.Add(pindex, frame);
         ref var meta = ref _memory.Meta(frame);
         meta.Flags |= PageMeta.ExclusiveBusy;
-        _busyPages++;
+        AddBusy(1);
         return true;
     }
 
@@ -393,12 +423,12 @@ internal sealed partial class VmObjectActor : ActorBase
         Dequeue(frame);
         if (meta.IsBusy)
         {
-            _busyPages--;
+            AddBusy(-1);
         }
 
         if (meta.Dirty != 0)
         {
-            _dirtyPages--;
+            AddDirty(-1);
         }
 
         _pages.Remove(meta.PIndex);
@@ -412,7 +442,7 @@ internal sealed partial class VmObjectActor : ActorBase
         ref var meta = ref _memory.Meta(frame);
         if (!meta.IsBusy)
         {
-            _busyPages++;
+            AddBusy(1);
         }
 
         meta.Flags |= PageMeta.ExclusiveBusy;
@@ -423,7 +453,7 @@ internal sealed partial class VmObjectActor : ActorBase
         ref var meta = ref _memory.Meta(frame);
         if (!meta.IsBusy)
         {
-            _busyPages++;
+            AddBusy(1);
         }
 
         meta.SharedBusy++;
@@ -448,7 +478,7 @@ internal sealed partial class VmObjectActor : ActorBase
 
         if (!meta.IsBusy)
         {
-            _busyPages--;
+            AddBusy(-1);
             if (meta.HasWaiters)
             {
                 WakePage(frame);
@@ -467,7 +497,7 @@ internal sealed partial class VmObjectActor : ActorBase
 
         if (meta.Dirty == 0)
         {
-            _dirtyPages++;
+            AddDirty(1);
             meta.DirtySinceMs = NowMs();
         }
 
@@ -485,7 +515,7 @@ internal sealed partial class VmObjectActor : ActorBase
         meta.Dirty = (byte)(meta.Dirty & ~mask);
         if (meta.Dirty == 0)
         {
-            _dirtyPages--;
+            AddDirty(-1);
         }
     }
 

@@ -184,6 +184,54 @@ public sealed class RouteTests(InProcessServer server) : IClassFixture<InProcess
     }
 
     [Fact]
+    public async Task Objects_Paged_EachPageAtMostTheLimitInOrderWithALinkToTheNextUntilTheLast()
+    {
+        var dir = "paged-" + Guid.NewGuid().ToString("N");
+        var paths = Enumerable.Range(0, 5).Select(i => $"{dir}/{i}.bin").ToList();
+        foreach (var path in paths)
+        {
+            await PutAsync(path, 0, new byte[10]);
+        }
+
+        var seen = new List<ObjectInfo>();
+        var uri = "/v1/objects?limit=2";
+        var pages = 0;
+        while (uri is not null)
+        {
+            using var response = await Http.GetAsync(uri);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            var page = (await response.Content.ReadFromJsonAsync<ObjectInfo[]>())!;
+            Assert.InRange(page.Length, 1, 2);
+            seen.AddRange(page);
+            pages++;
+            var link = response.Headers.TryGetValues("Link", out var links) ? links.Single() : null;
+            uri = link is null ? null : link[(link.IndexOf('<', StringComparison.Ordinal) + 1)..link.IndexOf('>', StringComparison.Ordinal)];
+            Assert.True(link is null || link.EndsWith("rel=\"next\"", StringComparison.Ordinal), link);
+        }
+
+        // Other tests share the server: every object is listed once, in (mount, path) order.
+        var keys = seen.Select(o => (o.Mount, o.Path)).ToList();
+        Assert.Equal(keys.Count, keys.Distinct().Count());
+        Assert.Equal(keys.OrderBy(k => k.Mount, StringComparer.Ordinal).ThenBy(k => k.Path, StringComparer.Ordinal), keys);
+        Assert.Equal(paths, seen.Where(o => o.Path.StartsWith(dir, StringComparison.Ordinal)).Select(o => o.Path));
+        Assert.Equal((seen.Count + 1) / 2, pages);
+        Assert.Equal(keys, (await server.Client.ObjectsAsync(pageSize: 3)).Select(o => (o.Mount, o.Path)).Where(keys.Contains));
+    }
+
+    [Theory]
+    [InlineData("limit=0", "limit: expected 1 to 10000 objects")]
+    [InlineData("limit=10001", "limit: expected 1 to 10000 objects")]
+    [InlineData("limit=ten", "limit: expected 1 to 10000 objects")]
+    [InlineData("after=!!", "is not a cursor from a Link header")]
+    [InlineData("after=bm8tbnVs", "is not a cursor from a Link header")]
+    public async Task Objects_BadPaging_400NamingTheParameter(string query, string problem)
+    {
+        using var response = await Http.GetAsync("/v1/objects?" + query);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains(problem, await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Cluster_SingleNode_NotEnabledAndListsTheFilesThisNodeOwnsWithTheirGeneration()
     {
         var path = NewPath();
@@ -219,7 +267,9 @@ public sealed class RouteTests(InProcessServer server) : IClassFixture<InProcess
         {
             "actorpager_faults_total", "actorpager_hits_total", "actorpager_getpages_calls_total", "actorpager_getpages_pages_total",
             "actorpager_putpages_calls_total", "actorpager_putpages_pages_total", "actorpager_putpages_rtvals_total{status=\"OK\"}",
-            "actorpager_free_frames", "actorpager_dirty_pages", "actorpager_mailbox_depth{actor=\"pagedaemon\"}",
+            "actorpager_free_frames", "actorpager_dirty_pages", "actorpager_busy_pages", "actorpager_vm_objects", "actorpager_resident_pages",
+            "actorpager_queue_pages{queue=\"active\"}", "actorpager_queue_pages{queue=\"laundry\"}", "actorpager_getpages_refused_total",
+            "actorpager_mailbox_depth{actor=\"pagedaemon\"}",
             "actorpager_http_request_duration_seconds_bucket{route=\"read\",le=\"0.001\"}", "actorpager_http_request_duration_seconds_count{route=\"write\"}",
         })
         {

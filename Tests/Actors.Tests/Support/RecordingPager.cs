@@ -42,6 +42,9 @@ internal sealed class RecordingPager(PhysicalMemory memory, IPager? inner = null
     private readonly IPager _inner = inner ?? GenericPager.Instance;
     private readonly List<(GetRecord Record, int[] Frames)> _gets = [];
 
+    /// <summary>The object and page each frame was last named for by a paging request: a frame freed and reused by another object is not the earlier request's any more.</summary>
+    private readonly Dictionary<int, (Akka.Actor.IActorRef Object, long PIndex)> _frameOwners = [];
+
     public string Name => "recording(" + _inner.Name + ")";
 
     public List<GetRecord> Gets { get; } = [];
@@ -62,7 +65,20 @@ internal sealed class RecordingPager(PhysicalMemory memory, IPager? inner = null
         var record = new GetRecord(request, call.Vnode.Path.ToString(), call.FileSize);
         CheckGet(request, call);
         Gets.Add(record);
-        _gets.Add((record, request.Pages.Select(p => p.Frame).ToArray()));
+        var entry = (record, request.Pages.Select(p => p.Frame).ToArray());
+        _gets.Add(entry);
+        NoteOwners(request.Object, request.Pages);
+
+        // Once answered, this getpages holds no page (rule 3 is about those still in flight).
+        call.ReplyFilter = m =>
+        {
+            if (m is VnodeProtocol.GetPagesReply reply && reply.RequestId == request.RequestId)
+            {
+                _gets.Remove(entry);
+            }
+
+            return m;
+        };
         if (OnGet?.Invoke(request, call) != true)
         {
             _inner.GetPages(request, call);
@@ -89,9 +105,18 @@ internal sealed class RecordingPager(PhysicalMemory memory, IPager? inner = null
         }
 
         Puts.Add(new PutRecord(request, call.Vnode.Path.ToString(), call.FileSize));
+        NoteOwners(request.Object, request.Pages);
         if (OnPut?.Invoke(request, call) != true)
         {
             _inner.PutPages(request, call);
+        }
+    }
+
+    private void NoteOwners(Akka.Actor.IActorRef owner, PageDescriptor[] pages)
+    {
+        foreach (var page in pages)
+        {
+            _frameOwners[page.Frame] = (owner, page.PIndex);
         }
     }
 
@@ -132,7 +157,8 @@ internal sealed class RecordingPager(PhysicalMemory memory, IPager? inner = null
 
                 var oldFrame = frames[pages[i].PIndex - earlier.First];
                 ref var old = ref memory.Meta(oldFrame);
-                if (oldFrame != pages[i].Frame && old.IsExclusiveBusy && old.PIndex == pages[i].PIndex)
+                var stillTheirs = _frameOwners.TryGetValue(oldFrame, out var owner) && owner.Object.Equals(request.Object) && owner.PIndex == pages[i].PIndex;
+                if (oldFrame != pages[i].Frame && stillTheirs && old.IsExclusiveBusy && old.PIndex == pages[i].PIndex)
                 {
                     Violations.Add($"rule 3: getpages {request.RequestId} names page {pages[i].PIndex} while getpages {earlier.Request.RequestId} still holds it busy");
                 }

@@ -630,17 +630,15 @@ public sealed class SqliteStore : IFencedPageStore
         /// <summary>Reads a range into several buffers: zeros first, then every row found copied over them.</summary>
         public StoreResult ReadVector(string file, long offset, IReadOnlyList<Memory<byte>> destinations, int total, bool reportHoles)
         {
-            VectorBuffers.ClearFrom(destinations, 0);
-            if (total == 0)
+            var scatter = new RowScatter(destinations, offset, total, _rowSize);
+            if (scatter.IsEmpty)
             {
                 return StoreResult.Ok(0);
             }
 
             _range.Parameters["$file"].Value = file;
-            _range.Parameters["$first"].Value = offset / _rowSize;
-            _range.Parameters["$last"].Value = (offset + total - 1) / _rowSize;
-            long size = 0;
-            int rows = 0;
+            _range.Parameters["$first"].Value = scatter.FirstRow;
+            _range.Parameters["$last"].Value = scatter.LastRow;
             using (SqliteDataReader reader = _range.ExecuteReader())
             {
                 while (reader.Read())
@@ -648,28 +646,18 @@ public sealed class SqliteStore : IFencedPageStore
                     long idx = reader.GetInt64(0);
                     if (idx < 0)
                     {
-                        size = reader.GetInt64(2);
+                        scatter.SetSize(reader.GetInt64(2));
                         continue;
                     }
-
-                    rows++;
-                    long rowStart = idx * _rowSize;
-                    long from = Math.Max(rowStart, offset);
-                    long to = Math.Min(rowStart + _rowSize, offset + total);
 
                     // GetFieldValue, not GetBytes: Microsoft.Data.Sqlite 10 over SQLitePCLRaw 3
                     // crashes in native code when GetBytes/GetStream reads a column without a
                     // source table (this UNION's), so each row costs one array here.
-                    byte[] stored = reader.GetFieldValue<byte[]>(1);
-                    int start = (int)(from - rowStart);
-                    int count = (int)Math.Min(to - from, Math.Max(0, stored.Length - start));
-                    VectorBuffers.CopyTo(stored.AsSpan(start, count), destinations, from - offset);
+                    scatter.AddRow(idx, reader.GetFieldValue<byte[]>(1));
                 }
             }
 
-            long inside = Checks.Inside(offset, total, size);
-            VectorBuffers.ClearFrom(destinations, inside);
-            return reportHoles && inside > 0 && rows == 0 ? StoreResult.Hole(inside) : StoreResult.Ok(inside);
+            return scatter.Finish(reportHoles);
         }
 
         /// <summary>Reads a file's size.</summary>

@@ -349,6 +349,19 @@ public sealed partial class PostgresStore
             // flush. A later durable commit flushes the WAL up to its own record, which covers it.
             statements.BatchCommands.Add(new NpgsqlBatchCommand("SET LOCAL synchronous_commit TO off"));
         }
+        else
+        {
+            // A transaction without a transaction id writes no commit record and waits for no
+            // WAL flush (RecordTransactionCommit in xact.c flushes only "wrote_xlog &&
+            // markXidCommitted && synchronous_commit > off"), as a batch of only flushes or only
+            // refused changes would be. Taking an id makes every durable commit call
+            // XLogFlush(XactLastRecEnd), which "ensure[s] that all XLOG data through the given
+            // position is flushed to disk" (xlog.c): the WAL is one sequence, so every commit
+            // record written before this one, of this store's earlier batches (committed one
+            // after another) or of anyone's, is flushed with it. The group committer's flush skip
+            // counts on that (GroupCommitter.CommitBatch).
+            statements.BatchCommands.Add(new NpgsqlBatchCommand("SELECT txid_current()"));
+        }
 
         foreach (PendingWrite write in batch)
         {
@@ -367,9 +380,7 @@ public sealed partial class PostgresStore
                     AddSetSize(statements, write.File, write.Offset);
                     break;
                 default:
-                    // A transaction with no transaction id commits without waiting for the WAL
-                    // flush; taking an id makes this commit flush, covering every earlier commit.
-                    statements.BatchCommands.Add(new NpgsqlBatchCommand("SELECT txid_current()"));
+                    // A flush: the durable batch's transaction id above is all it needs.
                     break;
             }
         }

@@ -222,6 +222,12 @@ public sealed partial class PostgresStore : IFencedPageStore
     }
 
     /// <inheritdoc/>
+    /// <remarks>
+    /// Answers Ok at once, with no transaction, when every change to the file queued through this
+    /// store before it has been covered by a successful durable commit (a durable commit makes
+    /// every earlier commit durable too); otherwise commits a durable transaction behind them.
+    /// Counted in <see cref="GroupCommitStatistics.SkippedFlushes"/>.
+    /// </remarks>
     public ValueTask<StoreResult> FlushAsync(string file, CancellationToken ct = default)
     {
         ct.ThrowIfCancellationRequested();

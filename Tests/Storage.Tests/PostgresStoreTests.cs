@@ -133,6 +133,27 @@ public sealed partial class PostgresStoreTests(PostgresServer server) : IAsyncLi
     }
 
     [StoreFact]
+    public async Task DurableCommit_OfOnlyARefusedWrite_StillTakesATransactionIdSoTheCommitFlushes()
+    {
+        // A transaction without an id commits without waiting for the WAL flush; the durable
+        // batch of a refused write would then cover nothing, and a flush after it would be skipped.
+        await using PostgresStore store = Open();
+        Assert.True((await store.FenceAsync("f", 2)).IsOk);
+        long before = await NextTransactionIdAsync();
+        Assert.Equal(StoreErrorKind.Fenced, (await store.WriteAsync("f", 0, new byte[] { 1 }, WriteDurability.Durable, 1)).Error?.Kind);
+        Assert.True(await NextTransactionIdAsync() > before, "the durable batch of a refused write took no transaction id");
+    }
+
+    /// <summary>The server's next transaction id: it moves only when a transaction takes one.</summary>
+    private async Task<long> NextTransactionIdAsync()
+    {
+        await using var connection = new NpgsqlConnection(server.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint", connection);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    [StoreFact]
     public async Task Open_SchemaWithAnotherRowSize_AnswersCorrupt()
     {
         await using (PostgresStore first = Open())

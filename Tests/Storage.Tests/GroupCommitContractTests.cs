@@ -8,13 +8,10 @@ namespace ActorPager.Storage.Tests;
 /// change to its file queued before it is already covered by a successful durable commit, and
 /// commits one otherwise (docs/storage.md, "Flushes without a transaction").
 /// </summary>
-public abstract class GroupCommitContractTests : IAsyncLifetime
+public abstract class GroupCommitContractTests : StoreTests<IFencedPageStore>
 {
     /// <summary>The most changes per transaction of the stores the derived classes open.</summary>
     protected const int MaxBatch = 256;
-
-    /// <summary>The store under test, opened by <see cref="InitializeAsync"/>.</summary>
-    protected IFencedPageStore Store { get; private set; } = null!;
 
     /// <summary>The store's group commit counters.</summary>
     protected abstract GroupCommitStatistics Statistics { get; }
@@ -25,21 +22,23 @@ public abstract class GroupCommitContractTests : IAsyncLifetime
     /// <summary>The store's committer, for its hold seam.</summary>
     internal abstract GroupCommitter Committer { get; }
 
-    /// <summary>Opens a store at this test's location.</summary>
-    protected abstract ValueTask<IFencedPageStore> OpenAsync();
-
-    /// <summary>Removes what the test left behind.</summary>
-    protected virtual ValueTask CleanupAsync() => ValueTask.CompletedTask;
-
-    /// <inheritdoc/>
-    public async Task InitializeAsync() => Store = await OpenAsync();
-
-    /// <inheritdoc/>
-    public async Task DisposeAsync()
+    /// <summary>
+    /// Changes made one after another (each "FILE durable", "FILE buffered" or "FILE size", all
+    /// awaited), then a flush of "a", and whether that flush may skip its transaction.
+    /// </summary>
+    public static TheoryData<string, bool> ChangesBeforeAFlush => new()
     {
-        await Store.DisposeAsync();
-        await CleanupAsync();
-    }
+        { "a durable", true },
+        { "a durable, a buffered", false },
+        { "a durable, a size", false },
+        { "a buffered, a durable", true },
+
+        // The durable commit of b makes every commit before it durable, a's buffered one included.
+        { "a buffered, b durable", true },
+        { "b durable, a buffered", false },
+        { "a buffered, b buffered, b durable", true },
+        { "a durable, b buffered", true },
+    };
 
     /// <summary>A few bytes that differ by <paramref name="seed"/>.</summary>
     private static byte[] Bytes(byte seed) => [seed, (byte)(seed + 1), (byte)(seed + 2)];
@@ -68,58 +67,42 @@ public abstract class GroupCommitContractTests : IAsyncLifetime
         Assert.Equal(before.SkippedFlushes, after.SkippedFlushes);
     }
 
-    [StoreFact]
-    public async Task Flush_AfterADurableWrite_AnswersWithoutATransaction()
+    /// <summary>Writes to <paramref name="file"/> while every commit fails, and asserts the write answered the error.</summary>
+    private async Task WriteFailingAsync(string file, WriteDurability durability)
     {
-        AssertOk(await Store.WriteAsync("f", 0, Bytes(1), WriteDurability.Durable));
-        await AssertFlushSkippedAsync("f");
-        await AssertFlushSkippedAsync("f");
+        FailCommits = true;
+        StoreResult failed = await Store.WriteAsync(file, 0, Bytes(7), durability);
+        FailCommits = false;
+        Assert.Equal(StoreStatus.Error, failed.Status);
     }
 
-    [StoreFact]
-    public async Task Flush_AfterABufferedWrite_CommitsDurably()
+    [StoreTheory]
+    [MemberData(nameof(ChangesBeforeAFlush))]
+    public async Task Flush_AfterChanges_SkipsOnlyWhenADurableCommitCoveredThemAll(string changes, bool skips)
     {
-        AssertOk(await Store.WriteAsync("f", 0, Bytes(1), WriteDurability.Durable));
-        AssertOk(await Store.WriteAsync("f", 0, Bytes(2), WriteDurability.Buffered));
-        await AssertFlushCommittedAsync("f");
+        byte seed = 0;
+        foreach (string change in changes.Split(", "))
+        {
+            string[] words = change.Split(' ');
+            AssertOk(words[1] switch
+            {
+                "durable" => await Store.WriteAsync(words[0], 0, Bytes(++seed), WriteDurability.Durable),
+                "buffered" => await Store.WriteAsync(words[0], 0, Bytes(++seed), WriteDurability.Buffered),
+                _ => await Store.SetSizeAsync(words[0], 100),
+            });
+        }
 
-        // The flush's own durable commit covers the write: the next flush has nothing to do.
-        await AssertFlushSkippedAsync("f");
-    }
+        await (skips ? AssertFlushSkippedAsync("a") : AssertFlushCommittedAsync("a"));
 
-    [StoreFact]
-    public async Task Flush_AfterASizeChange_CommitsDurably()
-    {
-        AssertOk(await Store.WriteAsync("f", 0, Bytes(1), WriteDurability.Durable));
-        AssertOk(await Store.SetSizeAsync("f", 100));
-        await AssertFlushCommittedAsync("f");
-    }
-
-    [StoreFact]
-    public async Task Flush_BufferedWriteThenADurableWriteOfAnotherFile_AnswersWithoutATransaction()
-    {
-        // The durable commit of b makes every commit before it durable, a's buffered one included.
-        AssertOk(await Store.WriteAsync("a", 0, Bytes(1), WriteDurability.Buffered));
-        AssertOk(await Store.WriteAsync("b", 0, Bytes(2), WriteDurability.Durable));
+        // Whether it skipped or committed, nothing is left for the next flush.
         await AssertFlushSkippedAsync("a");
-    }
-
-    [StoreFact]
-    public async Task Flush_DurableWriteOfAnotherFileThenABufferedWrite_CommitsDurably()
-    {
-        AssertOk(await Store.WriteAsync("b", 0, Bytes(2), WriteDurability.Durable));
-        AssertOk(await Store.WriteAsync("a", 0, Bytes(1), WriteDurability.Buffered));
-        await AssertFlushCommittedAsync("a");
     }
 
     [StoreFact]
     public async Task Flush_AfterAFailedDurableCommit_CommitsDurably()
     {
         AssertOk(await Store.WriteAsync("a", 0, Bytes(1), WriteDurability.Buffered));
-        FailCommits = true;
-        StoreResult failed = await Store.WriteAsync("b", 0, Bytes(2), WriteDurability.Durable);
-        FailCommits = false;
-        Assert.Equal(StoreStatus.Error, failed.Status);
+        await WriteFailingAsync("b", WriteDurability.Durable);
         Assert.Equal(1, Statistics.FailedTransactions);
 
         // Had the failed commit counted as durable, it would have covered a's buffered write.
@@ -129,10 +112,7 @@ public abstract class GroupCommitContractTests : IAsyncLifetime
     [StoreFact]
     public async Task Flush_AfterItsFileFailedADurableWrite_CommitsDurably()
     {
-        FailCommits = true;
-        StoreResult failed = await Store.WriteAsync("a", 0, Bytes(1), WriteDurability.Durable);
-        FailCommits = false;
-        Assert.Equal(StoreStatus.Error, failed.Status);
+        await WriteFailingAsync("a", WriteDurability.Durable);
         await AssertFlushCommittedAsync("a");
     }
 

@@ -7,4 +7,9 @@ namespace ActorPager.Storage;
 /// <param name="LargestBatch">The most operations one transaction carried.</param>
 /// <param name="FailedTransactions">Transactions that failed after any retries; their operations answered Error.</param>
 /// <param name="Retries">Attempts repeated after a transient error.</param>
-public readonly record struct GroupCommitStatistics(long Transactions, long DurableTransactions, long Operations, int LargestBatch, long FailedTransactions, long Retries);
+/// <param name="SkippedFlushes">
+/// Flushes answered Ok at once, with no transaction, because every change to their file queued
+/// before them had already been covered by a durable commit (docs/storage.md, "Flushes without a
+/// transaction"). Not counted in <paramref name="Operations"/>.
+/// </param>
+public readonly record struct GroupCommitStatistics(long Transactions, long DurableTransactions, long Operations, int LargestBatch, long FailedTransactions, long Retries, long SkippedFlushes);

@@ -71,8 +71,8 @@ public sealed partial class PostgresStore
         return null;
     }
 
-    /// <summary>Reads a range: the size and the rows in one statement, so both come from one snapshot.</summary>
-    private async ValueTask<StoreResult> ReadCoreAsync(string file, long offset, Memory<byte> destination, bool reportHoles, CancellationToken ct)
+    /// <summary>Reads a range into buffers: the size and the rows in one statement, so both come from one snapshot.</summary>
+    private async ValueTask<StoreResult> ReadCoreAsync(string file, long offset, IReadOnlyList<Memory<byte>> destinations, int total, bool reportHoles, CancellationToken ct)
     {
         StoreError? error = await EnsureInitializedAsync(ct).ConfigureAwait(false);
         if (error is not null)
@@ -84,7 +84,7 @@ public sealed partial class PostgresStore
         error = await WithRetriesAsync(
             async token =>
             {
-                result = await ReadOnceAsync(file, offset, destination, reportHoles, token).ConfigureAwait(false);
+                result = await ReadOnceAsync(file, offset, destinations, total, reportHoles, token).ConfigureAwait(false);
                 return null;
             },
             $"read '{file}' at {offset}",
@@ -92,11 +92,11 @@ public sealed partial class PostgresStore
         return error is null ? result : StoreResult.Failed(error);
     }
 
-    /// <summary>One attempt at a read.</summary>
-    private async ValueTask<StoreResult> ReadOnceAsync(string file, long offset, Memory<byte> destination, bool reportHoles, CancellationToken ct)
+    /// <summary>One attempt at a read: one query for the whole range, its rows scattered into the buffers (afresh on every attempt).</summary>
+    private async ValueTask<StoreResult> ReadOnceAsync(string file, long offset, IReadOnlyList<Memory<byte>> destinations, int total, bool reportHoles, CancellationToken ct)
     {
-        destination.Span.Clear();
-        if (destination.IsEmpty)
+        var scatter = new RowScatter(destinations, offset, total, _rowSize);
+        if (scatter.IsEmpty)
         {
             return StoreResult.Ok(0);
         }
@@ -104,10 +104,9 @@ public sealed partial class PostgresStore
         await using NpgsqlConnection connection = await _dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
         await using var command = new NpgsqlCommand(_sql.ReadRange, connection);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = file });
-        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = offset / _rowSize });
-        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = (offset + destination.Length - 1) / _rowSize });
-        long size = 0;
-        int rows = 0;
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = scatter.FirstRow });
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = scatter.LastRow });
+        Interlocked.Increment(ref _readQueries);
         await using (NpgsqlDataReader reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false))
         {
             while (await reader.ReadAsync(ct).ConfigureAwait(false))
@@ -115,24 +114,15 @@ public sealed partial class PostgresStore
                 long idx = reader.GetInt64(0);
                 if (idx < 0)
                 {
-                    size = reader.GetInt64(2);
+                    scatter.SetSize(reader.GetInt64(2));
                     continue;
                 }
 
-                rows++;
-                long rowStart = idx * _rowSize;
-                long from = Math.Max(rowStart, offset);
-                long to = Math.Min(rowStart + _rowSize, offset + destination.Length);
-                byte[] stored = reader.GetFieldValue<byte[]>(1);
-                int start = (int)(from - rowStart);
-                int count = (int)Math.Min(to - from, Math.Max(0, stored.Length - start));
-                stored.AsSpan(start, count).CopyTo(destination.Span[(int)(from - offset)..]);
+                scatter.AddRow(idx, reader.GetFieldValue<byte[]>(1));
             }
         }
 
-        long inside = Checks.Inside(offset, destination.Length, size);
-        destination.Span[(int)inside..].Clear();
-        return reportHoles && inside > 0 && rows == 0 ? StoreResult.Hole(inside) : StoreResult.Ok(inside);
+        return scatter.Finish(reportHoles);
     }
 
     /// <summary>Reads a file's size.</summary>
@@ -359,6 +349,19 @@ public sealed partial class PostgresStore
             // flush. A later durable commit flushes the WAL up to its own record, which covers it.
             statements.BatchCommands.Add(new NpgsqlBatchCommand("SET LOCAL synchronous_commit TO off"));
         }
+        else
+        {
+            // A transaction without a transaction id writes no commit record and waits for no
+            // WAL flush (RecordTransactionCommit in xact.c flushes only "wrote_xlog &&
+            // markXidCommitted && synchronous_commit > off"), as a batch of only flushes or only
+            // refused changes would be. Taking an id makes every durable commit call
+            // XLogFlush(XactLastRecEnd), which "ensure[s] that all XLOG data through the given
+            // position is flushed to disk" (xlog.c): the WAL is one sequence, so every commit
+            // record written before this one, of this store's earlier batches (committed one
+            // after another) or of anyone's, is flushed with it. The group committer's flush skip
+            // counts on that (GroupCommitter.CommitBatch).
+            statements.BatchCommands.Add(new NpgsqlBatchCommand("SELECT txid_current()"));
+        }
 
         foreach (PendingWrite write in batch)
         {
@@ -377,9 +380,7 @@ public sealed partial class PostgresStore
                     AddSetSize(statements, write.File, write.Offset);
                     break;
                 default:
-                    // A transaction with no transaction id commits without waiting for the WAL
-                    // flush; taking an id makes this commit flush, covering every earlier commit.
-                    statements.BatchCommands.Add(new NpgsqlBatchCommand("SELECT txid_current()"));
+                    // A flush: the durable batch's transaction id above is all it needs.
                     break;
             }
         }

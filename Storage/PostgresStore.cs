@@ -19,8 +19,9 @@ namespace ActorPager.Storage;
 /// node on it. A batch holding fenced changes reads their files' fences inside its own
 /// transaction, under a shared advisory lock per file that <see cref="FenceAsync"/> takes
 /// exclusively, and leaves out the changes that are refused; the rest of the batch commits.
-/// Nothing about fences is cached, so every node sees every other node's fence. Vectored reads
-/// go buffer by buffer; vectored writes are gathered into one change.
+/// Nothing about fences is cached, so every node sees every other node's fence. A vectored read
+/// is one query for the whole range, its rows scattered into the buffers; vectored writes are
+/// gathered into one change.
 /// </remarks>
 public sealed partial class PostgresStore : IFencedPageStore
 {
@@ -70,6 +71,9 @@ public sealed partial class PostgresStore : IFencedPageStore
     /// <summary>Set once the store is disposed.</summary>
     private volatile bool _disposed;
 
+    /// <summary>Range queries sent by reads, attempts included.</summary>
+    private long _readQueries;
+
     /// <summary>Creates a store; the server is first contacted by the first operation (or <see cref="InitializeAsync"/>).</summary>
     /// <param name="connectionString">An Npgsql connection string.</param>
     /// <param name="schema">The schema holding the tables: lowercase letters, digits and '_'.</param>
@@ -112,6 +116,9 @@ public sealed partial class PostgresStore : IFencedPageStore
     /// <summary>The group committer, for tests.</summary>
     internal GroupCommitter Committer => _committer;
 
+    /// <summary>How many range queries reads have sent (each attempt counts), for tests.</summary>
+    internal long ReadQueries => Interlocked.Read(ref _readQueries);
+
     /// <summary>
     /// Test seam: called before each attempt to commit a batch with the attempt number (1 first);
     /// an exception it returns is thrown inside the transaction, as if the server had failed.
@@ -128,12 +135,8 @@ public sealed partial class PostgresStore : IFencedPageStore
     }
 
     /// <inheritdoc/>
-    public ValueTask<StoreResult> ReadAsync(string file, long offset, Memory<byte> destination, ReadOptions options = default, CancellationToken ct = default)
-    {
-        ct.ThrowIfCancellationRequested();
-        StoreError? error = _disposed ? StoreError.Disposed : Checks.Range(file, offset, destination.Length);
-        return error is not null ? new(StoreResult.Failed(error)) : ReadCoreAsync(file, offset, destination, options.ReportHoles, ct);
-    }
+    public ValueTask<StoreResult> ReadAsync(string file, long offset, Memory<byte> destination, ReadOptions options = default, CancellationToken ct = default) =>
+        ReadVectorAsync(file, offset, [destination], options, ct);
 
     /// <inheritdoc/>
     public ValueTask<StoreResult> WriteAsync(string file, long offset, ReadOnlyMemory<byte> source, WriteDurability durability, CancellationToken ct = default)
@@ -151,11 +154,14 @@ public sealed partial class PostgresStore : IFencedPageStore
     }
 
     /// <inheritdoc/>
-    /// <remarks>Buffer by buffer, one read each, as <see cref="VectoredIo"/>'s fallback did before the store was vectored.</remarks>
+    /// <remarks>One query for the whole range (the size and the rows, from one snapshot), its rows scattered into the buffers, as <see cref="SqliteStore"/> reads.</remarks>
     public ValueTask<StoreResult> ReadVectorAsync(string file, long offset, IReadOnlyList<Memory<byte>> destinations, ReadOptions options = default, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(destinations);
-        return VectoredIo.ReadBySegmentsAsync(this, file, offset, destinations, options, ct);
+        ct.ThrowIfCancellationRequested();
+        int total = VectorBuffers.TotalLength(destinations);
+        StoreError? error = _disposed ? StoreError.Disposed : Checks.Range(file, offset, total);
+        return error is not null ? new(StoreResult.Failed(error)) : ReadCoreAsync(file, offset, destinations, total, options.ReportHoles, ct);
     }
 
     /// <inheritdoc/>
@@ -216,6 +222,12 @@ public sealed partial class PostgresStore : IFencedPageStore
     }
 
     /// <inheritdoc/>
+    /// <remarks>
+    /// Answers Ok at once, with no transaction, when every change to the file queued through this
+    /// store before it has been covered by a successful durable commit (a durable commit makes
+    /// every earlier commit durable too); otherwise commits a durable transaction behind them.
+    /// Counted in <see cref="GroupCommitStatistics.SkippedFlushes"/>.
+    /// </remarks>
     public ValueTask<StoreResult> FlushAsync(string file, CancellationToken ct = default)
     {
         ct.ThrowIfCancellationRequested();

@@ -93,6 +93,13 @@ public sealed class SqliteStore : IFencedPageStore
     /// <summary>The group committer, for tests.</summary>
     internal GroupCommitter Committer => _committer;
 
+    /// <summary>
+    /// Test seam: called before each commit of a batch; an exception it returns is thrown inside
+    /// the transaction, after its statements and before its commit, as if SQLite had failed there
+    /// (the transaction rolls back and the batch answers the error).
+    /// </summary>
+    internal Func<SqliteException?>? FaultBeforeCommit { get; set; }
+
     /// <inheritdoc/>
     public ValueTask<StoreResult> ReadAsync(string file, long offset, Memory<byte> destination, ReadOptions options = default, CancellationToken ct = default)
     {
@@ -205,6 +212,12 @@ public sealed class SqliteStore : IFencedPageStore
     }
 
     /// <inheritdoc/>
+    /// <remarks>
+    /// Answers Ok at once, with no transaction, when every change to the file queued through this
+    /// store before it has been covered by a successful durable commit (a durable commit makes
+    /// every earlier commit durable too); otherwise commits a durable transaction behind them.
+    /// Counted in <see cref="GroupCommitStatistics.SkippedFlushes"/>.
+    /// </remarks>
     public ValueTask<StoreResult> FlushAsync(string file, CancellationToken ct = default)
     {
         ct.ThrowIfCancellationRequested();
@@ -268,7 +281,7 @@ public sealed class SqliteStore : IFencedPageStore
     {
         try
         {
-            _writer.Commit(batch, durable ? _synchronous : SqliteSynchronous.Normal);
+            _writer.Commit(batch, durable, durable ? _synchronous : SqliteSynchronous.Normal, FaultBeforeCommit);
             return new((StoreError?)null);
         }
         catch (SqliteException e)
@@ -308,8 +321,8 @@ public sealed class SqliteStore : IFencedPageStore
         /// <summary>Delete the rows from an index on.</summary>
         private readonly SqliteCommand _deleteFrom;
 
-        /// <summary>Change a row of meta, so a flush's transaction writes and its commit syncs.</summary>
-        private readonly SqliteCommand _countFlush;
+        /// <summary>Change a row of meta, so every durable transaction writes and its commit syncs (the row's key, 'flushes', is older than this use).</summary>
+        private readonly SqliteCommand _countDurable;
 
         /// <summary>SELECT the generation a file is fenced at.</summary>
         private readonly SqliteCommand _selectFence;
@@ -370,13 +383,13 @@ public sealed class SqliteStore : IFencedPageStore
             _growSize = Prepare("INSERT INTO files (file, size) VALUES ($file, $size) ON CONFLICT (file) DO UPDATE SET size = max(size, excluded.size)", ("$file", SqliteType.Text), ("$size", SqliteType.Integer));
             _setSize = Prepare("INSERT INTO files (file, size) VALUES ($file, $size) ON CONFLICT (file) DO UPDATE SET size = excluded.size", ("$file", SqliteType.Text), ("$size", SqliteType.Integer));
             _deleteFrom = Prepare("DELETE FROM pages WHERE file = $file AND idx >= $idx", ("$file", SqliteType.Text), ("$idx", SqliteType.Integer));
-            _countFlush = Prepare("UPDATE meta SET value = value + 1 WHERE key = 'flushes'");
+            _countDurable = Prepare("UPDATE meta SET value = value + 1 WHERE key = 'flushes'");
             _selectFence = Prepare("SELECT generation FROM fence WHERE file = $file", ("$file", SqliteType.Text));
             _setFence = Prepare("INSERT INTO fence (file, generation) VALUES ($file, $generation) ON CONFLICT (file) DO UPDATE SET generation = excluded.generation", ("$file", SqliteType.Text), ("$generation", SqliteType.Integer));
         }
 
-        /// <summary>Runs a batch as one transaction at the given synchronous level.</summary>
-        public void Commit(IReadOnlyList<PendingWrite> batch, SqliteSynchronous level)
+        /// <summary>Runs a batch as one transaction at the given synchronous level; a durable one always writes a row of meta.</summary>
+        public void Commit(IReadOnlyList<PendingWrite> batch, bool durable, SqliteSynchronous level, Func<SqliteException?>? fault)
         {
             if (_level != level)
             {
@@ -391,6 +404,21 @@ public sealed class SqliteStore : IFencedPageStore
             foreach (SqliteCommand command in Commands)
             {
                 command.Transaction = transaction;
+            }
+
+            if (durable)
+            {
+                // A commit that changed no page appends nothing to the WAL and syncs nothing
+                // (sqlite3PagerCommitPhaseOne returns early below PAGER_WRITER_CACHEMOD), and a
+                // row rewritten with the bytes it holds changes no page (btreeOverwriteContent
+                // writes a page only when its bytes differ). So a durable batch of refused changes,
+                // or of bytes equal to a buffered write committed at NORMAL, would answer durable
+                // unsynced. Changing this row makes the commit append to the WAL and, at FULL,
+                // fsync it; the fsync covers every earlier commit made at NORMAL, since they lie
+                // before it in the same file ("With synchronous=FULL in WAL mode, an additional
+                // sync operation of the WAL file happens after each transaction commit",
+                // https://www.sqlite.org/pragma.html#pragma_synchronous). A flush needs no more.
+                _countDurable.ExecuteNonQuery();
             }
 
             foreach (PendingWrite write in batch)
@@ -415,19 +443,22 @@ public sealed class SqliteStore : IFencedPageStore
                         RaiseFence(write);
                         break;
                     default:
-                        // A commit with nothing written syncs nothing; touching a row makes the
-                        // commit append to the WAL, and the fsync of the WAL covers every earlier
-                        // commit made at NORMAL.
-                        _countFlush.ExecuteNonQuery();
+                        // A flush: the durable transaction's row of meta above is all it needs.
                         break;
                 }
+            }
+
+            SqliteException? injected = fault?.Invoke();
+            if (injected is not null)
+            {
+                throw injected;
             }
 
             transaction.Commit();
         }
 
         /// <summary>Every prepared statement.</summary>
-        private SqliteCommand[] Commands => [_selectRow, _upsertRow, _growSize, _setSize, _deleteFrom, _countFlush, _selectFence, _setFence];
+        private SqliteCommand[] Commands => [_selectRow, _upsertRow, _growSize, _setSize, _deleteFrom, _countDurable, _selectFence, _setFence];
 
         /// <summary>
         /// Checks a change against its file's fence, read in this transaction: answers whether it
@@ -630,17 +661,15 @@ public sealed class SqliteStore : IFencedPageStore
         /// <summary>Reads a range into several buffers: zeros first, then every row found copied over them.</summary>
         public StoreResult ReadVector(string file, long offset, IReadOnlyList<Memory<byte>> destinations, int total, bool reportHoles)
         {
-            VectorBuffers.ClearFrom(destinations, 0);
-            if (total == 0)
+            var scatter = new RowScatter(destinations, offset, total, _rowSize);
+            if (scatter.IsEmpty)
             {
                 return StoreResult.Ok(0);
             }
 
             _range.Parameters["$file"].Value = file;
-            _range.Parameters["$first"].Value = offset / _rowSize;
-            _range.Parameters["$last"].Value = (offset + total - 1) / _rowSize;
-            long size = 0;
-            int rows = 0;
+            _range.Parameters["$first"].Value = scatter.FirstRow;
+            _range.Parameters["$last"].Value = scatter.LastRow;
             using (SqliteDataReader reader = _range.ExecuteReader())
             {
                 while (reader.Read())
@@ -648,28 +677,18 @@ public sealed class SqliteStore : IFencedPageStore
                     long idx = reader.GetInt64(0);
                     if (idx < 0)
                     {
-                        size = reader.GetInt64(2);
+                        scatter.SetSize(reader.GetInt64(2));
                         continue;
                     }
-
-                    rows++;
-                    long rowStart = idx * _rowSize;
-                    long from = Math.Max(rowStart, offset);
-                    long to = Math.Min(rowStart + _rowSize, offset + total);
 
                     // GetFieldValue, not GetBytes: Microsoft.Data.Sqlite 10 over SQLitePCLRaw 3
                     // crashes in native code when GetBytes/GetStream reads a column without a
                     // source table (this UNION's), so each row costs one array here.
-                    byte[] stored = reader.GetFieldValue<byte[]>(1);
-                    int start = (int)(from - rowStart);
-                    int count = (int)Math.Min(to - from, Math.Max(0, stored.Length - start));
-                    VectorBuffers.CopyTo(stored.AsSpan(start, count), destinations, from - offset);
+                    scatter.AddRow(idx, reader.GetFieldValue<byte[]>(1));
                 }
             }
 
-            long inside = Checks.Inside(offset, total, size);
-            VectorBuffers.ClearFrom(destinations, inside);
-            return reportHoles && inside > 0 && rows == 0 ? StoreResult.Hole(inside) : StoreResult.Ok(inside);
+            return scatter.Finish(reportHoles);
         }
 
         /// <summary>Reads a file's size.</summary>

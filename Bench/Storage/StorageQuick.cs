@@ -1,15 +1,20 @@
 using System.Diagnostics;
+using System.Net.Sockets;
 using ActorPager.Actors;
+using ActorPager.Bench.Cluster;
 using Akka.Actor;
 using ActorPager.Storage;
 using Microsoft.Data.Sqlite;
+using Npgsql;
 
 namespace ActorPager.Bench.Storage;
 
 /// <summary>
 /// Quick mode of the stores (issue 5 item 11): a 64 MiB file read and written through the pager
 /// (clustered getpages/putpages) against the same bytes straight through the store's own API, and
-/// 64 concurrent sync putpages with group commit against one transaction per putpages.
+/// 64 concurrent sync putpages with group commit against one transaction per putpages. With a
+/// PostgreSQL server (ACTORPAGER_BENCH_POSTGRES or ACTORPAGER_TEST_POSTGRES) also the sequential
+/// read on the PostgreSQL store (issue 13 item 5); without one that line alone is skipped.
 /// </summary>
 internal static class StorageQuick
 {
@@ -20,7 +25,7 @@ internal static class StorageQuick
     private const int Writers = 64;
     private static readonly TimeSpan SyncSlice = TimeSpan.FromSeconds(2);
 
-    /// <summary>Prints the five <c>bench: storage.*</c> lines.</summary>
+    /// <summary>Prints the <c>bench: storage.*</c> lines: five, and a sixth with a PostgreSQL server.</summary>
     [QuickArea("storage")]
     public static void Run() => RunAsync().GetAwaiter().GetResult();
 
@@ -48,6 +53,7 @@ internal static class StorageQuick
                 await SeqWriteAsync("sqlite", sqlite, raw, data);
             }
 
+            await PostgresSeqReadAsync(data);
             await SyncPutAsync(root, data);
         }
         finally
@@ -63,8 +69,47 @@ internal static class StorageQuick
         return pager;
     }
 
+    /// <summary>
+    /// The sequential read on a PostgreSQL store in a database of its own (dropped afterwards), the
+    /// raw side one Npgsql query per 64 KiB request; without a server, or with one that cannot be
+    /// reached, the line is skipped with a note on stderr and the other lines go on.
+    /// </summary>
+    private static async Task PostgresSeqReadAsync(byte[] data)
+    {
+        var server = BenchDatabase.ServerConnectionString();
+        if (server is null)
+        {
+            Console.Error.WriteLine($"  postgres.seqread: skipped, no PostgreSQL server ({string.Join(" or ", BenchDatabase.Variables)} unset)");
+            return;
+        }
+
+        BenchDatabase database;
+        try
+        {
+            database = await BenchDatabase.CreateAsync(server, "storage");
+        }
+        catch (Exception e) when (e is NpgsqlException or SocketException or TimeoutException)
+        {
+            Console.Error.WriteLine($"  postgres.seqread: skipped, the PostgreSQL server could not be reached: {e.Message}");
+            return;
+        }
+
+        await using (database)
+        {
+            await using var postgres = new PostgresStore(database.ConnectionString);
+            var schema = await postgres.InitializeAsync();
+            if (!schema.IsOk)
+            {
+                throw new InvalidOperationException($"the PostgreSQL store's schema could not be set up: {schema.Error}");
+            }
+
+            await using var raw = new PostgresRaw(database.ConnectionString, postgres.Schema);
+            await SeqReadAsync("postgres", postgres, raw, data);
+        }
+    }
+
     /// <summary>Cold 64 KiB reads of a 64 MiB file through the pager against the raw API reading the same requests.</summary>
-    private static async Task SeqReadAsync(string kind, IPageStore store, IRaw raw, byte[] data)
+    private static async Task SeqReadAsync(string kind, IPageStore store, IRawRead raw, byte[] data)
     {
         for (long at = 0; at < FileBytes; at += WriteChunk)
         {
@@ -161,11 +206,11 @@ internal static class StorageQuick
         var ratios = new List<double>();
         for (var round = 0; round <= Rounds; round++)
         {
-            var grouped = await SyncRateAsync(Path.Combine(root, $"g{round}", "store.db"), TimeSpan.FromMilliseconds(2), 256, data);
-            var single = await SyncRateAsync(Path.Combine(root, $"s{round}", "store.db"), TimeSpan.Zero, 1, data);
+            var (grouped, commits) = await SyncRateAsync(Path.Combine(root, $"g{round}", "store.db"), TimeSpan.FromMilliseconds(2), 256, data);
+            var (single, _) = await SyncRateAsync(Path.Combine(root, $"s{round}", "store.db"), TimeSpan.Zero, 1, data);
             var storeGrouped = await StoreSyncRateAsync(Path.Combine(root, $"sg{round}", "store.db"), TimeSpan.FromMilliseconds(2), 256, data);
             var storeSingle = await StoreSyncRateAsync(Path.Combine(root, $"ss{round}", "store.db"), TimeSpan.Zero, 1, data);
-            Console.Error.WriteLine(FormattableString.Invariant($"  sqlite.syncput round {round}: through the pager group commit {grouped:F0}/s, single {single:F0}/s; store alone {storeGrouped:F0}/s vs {storeSingle:F0}/s ({storeGrouped / storeSingle:F2}x)"));
+            Console.Error.WriteLine(FormattableString.Invariant($"  sqlite.syncput round {round}: through the pager group commit {grouped:F0}/s, single {single:F0}/s; store alone {storeGrouped:F0}/s vs {storeSingle:F0}/s ({storeGrouped / storeSingle:F2}x); grouped through the pager: {commits.Operations} changes in {commits.Transactions} transactions, {commits.SkippedFlushes} flushes skipped"));
             if (round > 0)
             {
                 ratios.Add(grouped / single);
@@ -175,7 +220,8 @@ internal static class StorageQuick
         QuickAreas.Report("storage.sqlite.syncput", "groupcommit/single", BenchSupport.Median(ratios));
     }
 
-    private static async Task<double> SyncRateAsync(string dbPath, TimeSpan window, int maxBatch, byte[] data)
+    /// <summary>The sync putpages rate through the pager, and the store's group commit counters at the end.</summary>
+    private static async Task<(double Rate, GroupCommitStatistics Commits)> SyncRateAsync(string dbPath, TimeSpan window, int maxBatch, byte[] data)
     {
         await using var store = new SqliteStore(dbPath, groupCommitWindow: window, maxBatch: maxBatch);
         using var system = BenchSystem.Create("sbench-s");
@@ -212,7 +258,7 @@ internal static class StorageQuick
             await file.DisposeAsync();
         }
 
-        return rate;
+        return (rate, store.Statistics);
     }
 
     /// <summary>For comparison on stderr: 64 writers calling the store's durable 4 KiB write directly, no pager.</summary>
@@ -240,15 +286,24 @@ internal static class StorageQuick
         return (await Task.WhenAll(workers)).Sum() / watch.Elapsed.TotalSeconds;
     }
 
-    /// <summary>The store's own API without the pager.</summary>
-    private interface IRaw
+    /// <summary>The store's own API without the pager: reads.</summary>
+    private interface IRawRead
     {
         ValueTask ReadAsync(string file, long offset, byte[] buffer);
+    }
 
+    /// <summary>The store's own API without the pager: reads and a durable sequential write.</summary>
+    private interface IRaw : IRawRead
+    {
         Task WriteDurableAsync(string file, long bytes, byte[] chunk);
     }
 
-    /// <summary>RandomAccess on the store's files.</summary>
+    /// <summary>
+    /// RandomAccess on the store's files. The durable write is sequential pwrite(2)s of the whole
+    /// chunk (RandomAccess.WriteAsync on a handle opened without FileOptions.Asynchronous runs
+    /// pwrite on a pool thread; each awaited before the next) and one fsync(2) at the end
+    /// (RandomAccess.FlushToDisk).
+    /// </summary>
     private sealed class DirectoryRaw(string root) : IRaw, IDisposable
     {
         private readonly Dictionary<string, Microsoft.Win32.SafeHandles.SafeFileHandle> _handles = [];
@@ -356,6 +411,50 @@ internal static class StorageQuick
         {
             _select.Dispose();
             _connection.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// Npgsql on the store's table, on a connection of its own: per request one prepared query for
+    /// the rows it covers (16 rows for 64 KiB, the pager's cluster), each row read as the store
+    /// reads it (<c>GetFieldValue&lt;byte[]&gt;</c>) and copied to its place.
+    /// </summary>
+    private sealed class PostgresRaw : IRawRead, IAsyncDisposable
+    {
+        private readonly NpgsqlConnection _connection;
+        private readonly NpgsqlCommand _select;
+        private readonly NpgsqlParameter<string> _file = new() { TypedValue = "" };
+        private readonly NpgsqlParameter<long> _first = new();
+        private readonly NpgsqlParameter<long> _last = new();
+
+        public PostgresRaw(string connectionString, string schema)
+        {
+            _connection = new NpgsqlConnection(connectionString);
+            _connection.Open();
+            _select = new NpgsqlCommand($"SELECT idx, data FROM {schema}.pages WHERE file = $1 AND idx BETWEEN $2 AND $3", _connection);
+            _select.Parameters.Add(_file);
+            _select.Parameters.Add(_first);
+            _select.Parameters.Add(_last);
+            _select.Prepare();
+        }
+
+        public async ValueTask ReadAsync(string file, long offset, byte[] buffer)
+        {
+            _file.TypedValue = file;
+            _first.TypedValue = offset / 4096;
+            _last.TypedValue = (offset + buffer.Length - 1) / 4096;
+            await using var reader = await _select.ExecuteReaderAsync().ConfigureAwait(false);
+            while (await reader.ReadAsync().ConfigureAwait(false))
+            {
+                var at = (int)((reader.GetInt64(0) * 4096) - offset);
+                reader.GetFieldValue<byte[]>(1).CopyTo(buffer, at);
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _select.DisposeAsync().ConfigureAwait(false);
+            await _connection.DisposeAsync().ConfigureAwait(false);
         }
     }
 }

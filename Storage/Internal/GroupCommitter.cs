@@ -8,6 +8,12 @@ namespace ActorPager.Storage.Internal;
 /// change the committer waits up to a short window for more, so that many sync putpages share one
 /// fsync. Each change is acknowledged only after its transaction commits.
 /// </summary>
+/// <remarks>
+/// A flush whose file has nothing left to make durable answers at once, with no transaction
+/// (<see cref="Flush"/>): every change gets a sequence number when it is queued, the committer
+/// remembers each file's newest change and the newest sequence a successful durable commit
+/// covered, and a flush may skip only when the first is not above the second.
+/// </remarks>
 internal sealed class GroupCommitter : IAsyncDisposable
 {
     /// <summary>
@@ -15,7 +21,17 @@ internal sealed class GroupCommitter : IAsyncDisposable
     /// A change refused alone (fenced) is left out of the transaction with its
     /// <see cref="PendingWrite.Refusal"/> set, and answers that while the others commit. Must not throw.
     /// </summary>
+    /// <remarks>
+    /// When <c>durable</c> is set and the commit answers null, the commit must have made durable
+    /// every transaction this store committed before it, whatever the batch held (even only
+    /// refused changes, or bytes equal to those stored): the flush skip counts on it. Both
+    /// stores get it from a log that is flushed in order, by making every durable transaction
+    /// write something (see their commits).
+    /// </remarks>
     public delegate ValueTask<StoreError?> CommitBatch(IReadOnlyList<PendingWrite> batch, bool durable, CancellationToken ct);
+
+    /// <summary>The fewest entries of <see cref="_newest"/> worth a pruning pass.</summary>
+    private const int MinPruneAt = 1024;
 
     /// <summary>Changes waiting for a transaction.</summary>
     private readonly Channel<PendingWrite> _queue = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = true });
@@ -35,14 +51,38 @@ internal sealed class GroupCommitter : IAsyncDisposable
     /// <summary>The writer loop.</summary>
     private readonly Task _loop;
 
-    /// <summary>Guards <see cref="_statistics"/> and <see cref="_hold"/>.</summary>
+    /// <summary>
+    /// Guards <see cref="_statistics"/>, <see cref="_hold"/>, the sequence numbers
+    /// (<see cref="_queued"/>, <see cref="_durableThrough"/>, <see cref="_newest"/>) and the
+    /// channel's writes, so that changes enter the queue in the order of their numbers.
+    /// </summary>
     private readonly Lock _lock = new();
+
+    /// <summary>
+    /// Per file, the sequence of its newest change queued (write, size change or fence; not
+    /// flushes). An entry at or below <see cref="_durableThrough"/> says no more than no entry,
+    /// and such entries are pruned from time to time.
+    /// </summary>
+    private readonly Dictionary<string, long> _newest = new(StringComparer.Ordinal);
 
     /// <summary>The counters.</summary>
     private GroupCommitStatistics _statistics;
 
     /// <summary>While set, the loop waits before taking a batch (a test seam).</summary>
     private TaskCompletionSource? _hold;
+
+    /// <summary>The sequence number of the last change queued (0 before the first).</summary>
+    private long _queued;
+
+    /// <summary>
+    /// The last sequence of the newest batch whose durable commit succeeded: every change numbered
+    /// up to it has been committed and made durable, or had no effect (it failed or was refused).
+    /// Never advanced by a failed commit or a commit that was not durable.
+    /// </summary>
+    private long _durableThrough;
+
+    /// <summary>How many entries <see cref="_newest"/> may hold before the next durable commit prunes it.</summary>
+    private int _pruneAt = MinPruneAt;
 
     /// <summary>Starts the writer loop.</summary>
     public GroupCommitter(CommitBatch commit, TimeSpan window, int maxBatch, TimeProvider? time = null)
@@ -66,9 +106,28 @@ internal sealed class GroupCommitter : IAsyncDisposable
         }
     }
 
-    /// <summary>Queues a change; answers Disposed once the committer is stopping.</summary>
-    public ValueTask<StoreResult> Enqueue(PendingWrite write) =>
-        _queue.Writer.TryWrite(write) ? write.Task : new(StoreResult.Failed(StoreError.Disposed));
+    /// <summary>Queues a change with the next sequence number; answers Disposed once the committer is stopping.</summary>
+    public ValueTask<StoreResult> Enqueue(PendingWrite write)
+    {
+        // The number is given and the change written under one lock, so the loop reads changes in
+        // the order of their numbers and a batch is a run of them (the skip rule needs both). The
+        // channel runs its reader's continuation asynchronously, so nothing runs under the lock.
+        lock (_lock)
+        {
+            write.Sequence = ++_queued;
+            if (!_queue.Writer.TryWrite(write))
+            {
+                return new(StoreResult.Failed(StoreError.Disposed));
+            }
+
+            if (write.Kind != PendingWriteKind.Flush)
+            {
+                _newest[write.File] = write.Sequence;
+            }
+        }
+
+        return write.Task;
+    }
 
     /// <summary>A store's WriteAsync: checks the name, range and generation (nothing is queued for bad input), then queues the write.</summary>
     public ValueTask<StoreResult> Write(bool disposed, string file, long offset, ReadOnlyMemory<byte> source, WriteDurability durability, long generation = long.MaxValue)
@@ -96,11 +155,40 @@ internal sealed class GroupCommitter : IAsyncDisposable
         return error is not null ? new(StoreResult.Failed(error)) : Enqueue(new PendingWrite(PendingWriteKind.Fence, file, 0, default, WriteDurability.Durable, generation));
     }
 
-    /// <summary>A store's FlushAsync: checks the name, then queues a durable flush.</summary>
+    /// <summary>
+    /// A store's FlushAsync: checks the name; then answers Ok at once when every change to the file
+    /// queued so far is covered by a durable commit already, and otherwise queues a durable flush.
+    /// </summary>
+    /// <remarks>
+    /// The rule: skip when the file's newest change queued (any kind, buffered or durable) is
+    /// numbered at or below <see cref="_durableThrough"/>. Such a change has left the queue and its
+    /// transaction has ended; either it committed, in that durable transaction or in an earlier
+    /// one, which the durable commit made durable too (see <see cref="CommitBatch"/>), or it failed
+    /// or was refused (fenced) and changed nothing, so there is nothing of it to make durable. A
+    /// change still queued or in flight is numbered above, so the flush is queued behind it, as
+    /// before. A failed commit never advances the number, so after one the next flush of its files
+    /// commits. Only changes made through this committer count: a buffered change another store
+    /// instance (or process) commits to the same database later is made durable by its own flush.
+    /// </remarks>
     public ValueTask<StoreResult> Flush(bool disposed, string file)
     {
         var error = disposed ? StoreError.Disposed : FileNames.Check(file);
-        return error is not null ? new(StoreResult.Failed(error)) : Enqueue(new PendingWrite(PendingWriteKind.Flush, file, 0, default, WriteDurability.Durable));
+        if (error is not null)
+        {
+            return new(StoreResult.Failed(error));
+        }
+
+        lock (_lock)
+        {
+            if (!_newest.TryGetValue(file, out long newest) || newest <= _durableThrough)
+            {
+                _newest.Remove(file);
+                _statistics = _statistics with { SkippedFlushes = _statistics.SkippedFlushes + 1 };
+                return new(StoreResult.Ok());
+            }
+        }
+
+        return Enqueue(new PendingWrite(PendingWriteKind.Flush, file, 0, default, WriteDurability.Durable));
     }
 
     /// <summary>Counts a retry of a transaction after a transient error.</summary>
@@ -186,6 +274,10 @@ internal sealed class GroupCommitter : IAsyncDisposable
                     LargestBatch = Math.Max(_statistics.LargestBatch, batch.Count),
                     FailedTransactions = _statistics.FailedTransactions + (error is null ? 0 : 1),
                 };
+                if (durable && error is null)
+                {
+                    Covered(batch[^1].Sequence);
+                }
             }
 
             foreach (PendingWrite write in batch)
@@ -196,6 +288,31 @@ internal sealed class GroupCommitter : IAsyncDisposable
                     : write.Success);
             }
         }
+    }
+
+    /// <summary>
+    /// Records that a durable commit covered every change numbered up to <paramref name="sequence"/>
+    /// (the last of its batch: batches are runs of consecutive numbers, taken in order), and prunes
+    /// the entries of <see cref="_newest"/> it covered once there are many. Called under the lock.
+    /// </summary>
+    private void Covered(long sequence)
+    {
+        _durableThrough = Math.Max(_durableThrough, sequence);
+        if (_newest.Count < _pruneAt)
+        {
+            return;
+        }
+
+        foreach (KeyValuePair<string, long> entry in _newest)
+        {
+            if (entry.Value <= _durableThrough)
+            {
+                // Removing the current entry while enumerating is allowed for Dictionary.
+                _newest.Remove(entry.Key);
+            }
+        }
+
+        _pruneAt = Math.Max(MinPruneAt, 2 * _newest.Count);
     }
 
     /// <summary>Waits up to the window for more changes to join a durable batch; answers whether any of them needs durability.</summary>

@@ -56,6 +56,12 @@ internal sealed class PendingWrite : StoreCompletion
     public bool IsFenced => Generation != long.MaxValue && Kind is PendingWriteKind.Write or PendingWriteKind.SetSize;
 
     /// <summary>
+    /// The change's place in the committer's queue, given when it is queued: changes are taken
+    /// into transactions in this order, so a batch holds a run of consecutive numbers.
+    /// </summary>
+    public long Sequence { get; set; }
+
+    /// <summary>
     /// Set by the store's commit when this change alone was refused (fenced) and so left out of
     /// the transaction; the others in it still commit. The commit sets it afresh on every attempt.
     /// </summary>

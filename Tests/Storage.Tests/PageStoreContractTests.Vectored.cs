@@ -119,6 +119,22 @@ public abstract partial class PageStoreContractTests
     }
 
     [StoreFact]
+    public async Task ReadVector_BuffersNotAlignedToPages_PutsEveryByteInItsPlace()
+    {
+        byte[] data = Pattern((3 * Page) + 500, 49);
+        AssertOk(await Store.WriteAsync("u", 0, data, WriteDurability.Buffered));
+
+        // From inside the first page to past the end of the file, in buffers that cut pages (and
+        // rows) anywhere: one byte, one that spans a whole page and parts of two others, and so on.
+        const int Offset = 300;
+        byte[] buffer = Dirty((4 * Page) - Offset);
+        StoreResult result = await Store.ReadVectorAsync("u", Offset, Split(buffer, 100, 1, 5000, 3000, buffer.Length - 8101));
+        Assert.Equal(data.Length - Offset, AssertOk(result));
+        Assert.Equal(data[Offset..], buffer[..(data.Length - Offset)]);
+        Assert.All(buffer[(data.Length - Offset)..], b => Assert.Equal(0, b));
+    }
+
+    [StoreFact]
     public async Task ReadVector_NegativeOffset_AnswersInvalidArgument()
     {
         StoreResult result = await Store.ReadVectorAsync("f", -1, Split(Dirty(2 * Page), Page, Page));

@@ -4,35 +4,16 @@ namespace ActorPager.Storage.Tests;
 /// The contract every <see cref="IPageStore"/> keeps, run unchanged against each store by a
 /// derived class that says how to open the store at this test's location.
 /// </summary>
-public abstract partial class PageStoreContractTests : IAsyncLifetime
+public abstract partial class PageStoreContractTests : StoreTests<IPageStore>
 {
     /// <summary>The pager's page size.</summary>
     protected const int Page = 4096;
-
-    /// <summary>The store under test, opened by <see cref="InitializeAsync"/>.</summary>
-    protected IPageStore Store { get; private set; } = null!;
 
     /// <summary>The kind the store must report.</summary>
     protected abstract string ExpectedKind { get; }
 
     /// <summary>Whether the store tells holes when asked (all stores here do).</summary>
     protected virtual bool ReportsHoles => true;
-
-    /// <summary>Opens a store at this test's location; a second call after disposing reopens the same data.</summary>
-    protected abstract ValueTask<IPageStore> OpenAsync();
-
-    /// <summary>Removes what the test left behind (a directory, a database).</summary>
-    protected virtual ValueTask CleanupAsync() => ValueTask.CompletedTask;
-
-    /// <inheritdoc/>
-    public async Task InitializeAsync() => Store = await OpenAsync();
-
-    /// <inheritdoc/>
-    public async Task DisposeAsync()
-    {
-        await Store.DisposeAsync();
-        await CleanupAsync();
-    }
 
     /// <summary>Bytes of a recognisable pattern: each seed gives different bytes, none of them all zero.</summary>
     protected static byte[] Pattern(int length, int seed)

@@ -108,6 +108,52 @@ public sealed partial class PostgresStoreTests(PostgresServer server) : IAsyncLi
     }
 
     [StoreFact]
+    public async Task ReadVector_ClusterAcrossRows_OneQueryScatteredIntoEveryBuffer()
+    {
+        await using PostgresStore store = Open();
+        byte[] data = Enumerable.Range(0, 17 * 4096).Select(i => (byte)((i % 251) + 1)).ToArray();
+        Assert.True((await store.WriteAsync("f", 0, data, WriteDurability.Durable)).IsOk);
+
+        // A cluster as the pager reads it: sixteen page-sized buffers, one per row.
+        long before = store.ReadQueries;
+        var pages = new byte[16 * 4096];
+        Memory<byte>[] frames = [.. Enumerable.Range(0, 16).Select(i => pages.AsMemory(i * 4096, 4096))];
+        Assert.Equal(StoreResult.Ok(16 * 4096), await store.ReadVectorAsync("f", 4096, frames));
+        Assert.Equal(before + 1, store.ReadQueries);
+        Assert.Equal(data[4096..], pages);
+
+        // Buffers whose boundaries fall inside rows, from inside a row to past the end of the file.
+        var bytes = new byte[6 * 4096];
+        bytes.AsSpan().Fill(0xEE);
+        Memory<byte>[] parts = [bytes.AsMemory(0, 1000), bytes.AsMemory(1000, 4096), bytes.AsMemory(5096, 7000), bytes.AsMemory(12096)];
+        Assert.Equal(StoreResult.Ok(3 * 4096 - 100), await store.ReadVectorAsync("f", (14 * 4096) + 100, parts));
+        Assert.Equal(before + 2, store.ReadQueries);
+        Assert.Equal(data[((14 * 4096) + 100)..], bytes[..((3 * 4096) - 100)]);
+        Assert.All(bytes[((3 * 4096) - 100)..], b => Assert.Equal(0, b));
+    }
+
+    [StoreFact]
+    public async Task DurableCommit_OfOnlyARefusedWrite_StillTakesATransactionIdSoTheCommitFlushes()
+    {
+        // A transaction without an id commits without waiting for the WAL flush; the durable
+        // batch of a refused write would then cover nothing, and a flush after it would be skipped.
+        await using PostgresStore store = Open();
+        Assert.True((await store.FenceAsync("f", 2)).IsOk);
+        long before = await NextTransactionIdAsync();
+        Assert.Equal(StoreErrorKind.Fenced, (await store.WriteAsync("f", 0, new byte[] { 1 }, WriteDurability.Durable, 1)).Error?.Kind);
+        Assert.True(await NextTransactionIdAsync() > before, "the durable batch of a refused write took no transaction id");
+    }
+
+    /// <summary>The server's next transaction id: it moves only when a transaction takes one.</summary>
+    private async Task<long> NextTransactionIdAsync()
+    {
+        await using var connection = new NpgsqlConnection(server.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint", connection);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    [StoreFact]
     public async Task Open_SchemaWithAnotherRowSize_AnswersCorrupt()
     {
         await using (PostgresStore first = Open())

@@ -1,3 +1,5 @@
+using Microsoft.Data.Sqlite;
+
 namespace ActorPager.Storage.Tests;
 
 /// <summary>What only the SQLite store does: group commit, row sizes, its own checks, fences in the database.</summary>
@@ -66,6 +68,42 @@ public sealed partial class SqliteStoreTests : IDisposable
         Assert.Equal(0, store.Statistics.DurableTransactions);
         Assert.True((await store.FlushAsync("f")).IsOk);
         Assert.Equal(1, store.Statistics.DurableTransactions);
+    }
+
+    [Fact]
+    public async Task DurableWrite_SameBytesAsTheBufferedWriteBefore_StillWritesARowSoTheCommitSyncs()
+    {
+        // SQLite leaves a page alone when a row is rewritten with the bytes it holds, and a commit
+        // that changed no page syncs nothing: the durable write would answer with the buffered
+        // bytes still unsynced, and a flush after it would be skipped.
+        string path = _temp.Combine("same.db");
+        await using var store = new SqliteStore(path, groupCommitWindow: TimeSpan.Zero);
+        byte[] page = Enumerable.Range(0, 4096).Select(i => (byte)(i % 251)).ToArray();
+        Assert.True((await store.WriteAsync("f", 0, page, WriteDurability.Buffered)).IsOk);
+        long before = DurableCommitCount(path);
+        Assert.True((await store.WriteAsync("f", 0, page, WriteDurability.Durable)).IsOk);
+        Assert.Equal(before + 1, DurableCommitCount(path));
+    }
+
+    [Fact]
+    public async Task DurableCommit_OfOnlyARefusedWrite_StillWritesARowSoTheCommitSyncs()
+    {
+        string path = _temp.Combine("refused.db");
+        await using var store = new SqliteStore(path, groupCommitWindow: TimeSpan.Zero);
+        Assert.True((await store.FenceAsync("f", 2)).IsOk);
+        long before = DurableCommitCount(path);
+        Assert.Equal(StoreErrorKind.Fenced, (await store.WriteAsync("f", 0, new byte[] { 1 }, WriteDurability.Durable, 1)).Error?.Kind);
+        Assert.Equal(before + 1, DurableCommitCount(path));
+    }
+
+    /// <summary>The meta row every durable transaction changes, read on a connection of its own.</summary>
+    private static long DurableCommitCount(string path)
+    {
+        using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
+        connection.Open();
+        using SqliteCommand command = connection.CreateCommand();
+        command.CommandText = "SELECT value FROM meta WHERE key = 'flushes'";
+        return (long)command.ExecuteScalar()!;
     }
 
     [Fact]

@@ -32,6 +32,12 @@ public sealed class PagerMetrics
     /// <summary>VOP_GETPAGES refused because the vnode was held (LockBusy).</summary>
     private long _getPagesRefused;
 
+    /// <summary>Read-aheads sent (getpages no fault waited for).</summary>
+    private long _readAheads;
+
+    /// <summary>Pages in read-aheads.</summary>
+    private long _readAheadPages;
+
     /// <summary>VOP_PUTPAGES calls.</summary>
     private long _putPagesCalls;
 
@@ -69,6 +75,12 @@ public sealed class PagerMetrics
     /// </summary>
     public long GetPagesRefused => Volatile.Read(ref _getPagesRefused);
 
+    /// <summary>Read-aheads: VOP_GETPAGES sent ahead of a sequential reader, before any fault needed the pages.</summary>
+    public long ReadAheads => Volatile.Read(ref _readAheads);
+
+    /// <summary>Pages asked for by read-aheads.</summary>
+    public long ReadAheadPages => Volatile.Read(ref _readAheadPages);
+
     /// <summary>VOP_PUTPAGES calls (v_vnodeout).</summary>
     public long PutPagesCalls => Volatile.Read(ref _putPagesCalls);
 
@@ -86,6 +98,13 @@ public sealed class PagerMetrics
 
     /// <summary>Counts a fault that hit.</summary>
     internal void CountHit() => Interlocked.Increment(ref _hits);
+
+    /// <summary>Counts a read-ahead of <paramref name="pages"/> pages.</summary>
+    internal void CountReadAhead(int pages)
+    {
+        Interlocked.Increment(ref _readAheads);
+        Interlocked.Add(ref _readAheadPages, pages);
+    }
 
     /// <summary>Counts a VOP_GETPAGES refused with LockBusy.</summary>
     internal void CountGetPagesRefused() => Interlocked.Increment(ref _getPagesRefused);

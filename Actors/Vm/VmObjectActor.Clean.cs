@@ -351,7 +351,10 @@ internal sealed partial class VmObjectActor
                 }
 
                 PipRelease(1);
-                _vnodeWaiters.Add(() => RunFault(get.Fault));
+                if (get.Fault is { } fault)
+                {
+                    _vnodeWaiters.Add(() => RunFault(fault));
+                }
                 _memory.Metrics.CountGetPagesRefused();
                 GetPagesAnswered(refused: true);
                 break;
@@ -407,7 +410,7 @@ internal sealed partial class VmObjectActor
                 }
 
                 PipRelease(1);
-                get.Fault.OnDone(FaultResult.Failed, PagerStatus.Error);
+                get.Fault?.OnDone(FaultResult.Failed, PagerStatus.Error);
                 GetPagesAnswered(refused: false);
                 break;
             case PutPagesInFlight put:

@@ -26,10 +26,14 @@ internal sealed partial class VmObjectActor
         public required Action<FaultResult, PagerStatus> OnDone;
     }
 
-    /// <summary>A getpages sent for a fault.</summary>
-    private sealed class GetPagesInFlight(FaultOp fault, long first, long last, long reqPIndex)
+    /// <summary>A getpages sent for a fault, or ahead of the reader (no fault).</summary>
+    private sealed class GetPagesInFlight(FaultOp? fault, long first, long last, long reqPIndex, bool sequential = false)
     {
-        public FaultOp Fault { get; } = fault;
+        /// <summary>The fault it reads for; null for a read-ahead, which nobody waits on.</summary>
+        public FaultOp? Fault { get; } = fault;
+
+        /// <summary>Sent for a fault that continued a sequential run: its answer starts a read-ahead.</summary>
+        public bool Sequential { get; } = sequential;
 
         public long First { get; } = first;
 
@@ -147,7 +151,8 @@ internal sealed partial class VmObjectActor
         var pindex = op.PIndex;
         var behind = (int)Math.Min(_options.ReadBehind, pindex);
         var ahead = (int)Math.Min(_options.ReadAhead, _sizePages - 1 - pindex);
-        if (_lastRead >= 0 && pindex >= _lastRead && pindex < _lastRead + _options.SequentialWindow)
+        var sequential = _lastRead >= 0 && pindex >= _lastRead && pindex < _lastRead + _options.SequentialWindow;
+        if (sequential)
         {
             // Sequential access: read ahead what would have been read behind.
             ahead = (int)Math.Min(ahead + behind, _sizePages - 1 - pindex);
@@ -190,7 +195,7 @@ internal sealed partial class VmObjectActor
         }
 
         var id = NextRequestId();
-        _requests[id] = new GetPagesInFlight(op, first, last, pindex);
+        _requests[id] = new GetPagesInFlight(op, first, last, pindex, sequential);
         _getPagesOut++;
         _vnode!.Tell(new VnodeProtocol.GetPages(id, Self, pages, pages.Length * _pageSize, (int)(pindex - first), first * _pageSize, op.LockToken), Self);
     }
@@ -211,7 +216,13 @@ internal sealed partial class VmObjectActor
             throw new ProtocolViolationException(15, $"{Self.Path}: getpages {reply.RequestId} ({reply.Status}) left reqpage {request.ReqPIndex} not resident or not busy");
         }
 
-        var op = request.Fault;
+        if (request.Fault is not { } op)
+        {
+            ReadAheadDone(frame, reply.Status);
+            GetPagesAnswered(refused: false);
+            return;
+        }
+
         switch (reply.Status)
         {
             case PagerStatus.Ok:
@@ -236,6 +247,96 @@ internal sealed partial class VmObjectActor
         // Parked faults run after the sleepers this reply woke (queued above), so the next
         // cluster starts where this one ended and is seen as sequential.
         GetPagesAnswered(refused: false);
+
+        // A sequential reader: the next cluster is asked for before the reader gets there.
+        if (request.Sequential && reply.Status is PagerStatus.Ok or PagerStatus.Fail)
+        {
+            StartReadAhead(request.Last + 1);
+        }
+    }
+
+    /// <summary>
+    /// Read-ahead (VOP_GETPAGES_ASYNC): a cluster from <paramref name="first"/> that no fault
+    /// waits for yet, as the kernel reads ahead of a sequential reader. Only when no getpages of
+    /// this object is out (it would be refused or park), and it stops at EOF, at the first resident
+    /// page and when free frames are short (fewer than a cluster above the laundering minimum):
+    /// a read-ahead must never take the frames a demand fault needs. It holds one pip unit, like a
+    /// fault, so a destroy waits for it. The page it starts from is the mark: a read that reaches
+    /// it asks for the next cluster (<see cref="ReadAheadMarkReached"/>).
+    /// </summary>
+    private void StartReadAhead(long first)
+    {
+        if (_dead || _vnode is null || _getPagesOut > 0 || _options.ReadAhead == 0 || first >= _sizePages || _pages.ContainsKey(first)
+            || _memory.FreeCount < _options.ClusterMax + _options.EffectiveFreeMin)
+        {
+            return;
+        }
+
+        var last = first - 1;
+        while (last + 1 < _sizePages && last + 1 - first < _options.ClusterMax && !_pages.ContainsKey(last + 1) && TryAllocatePage(last + 1, out _))
+        {
+            last++;
+        }
+
+        if (last < first)
+        {
+            return;
+        }
+
+        var pages = new PageDescriptor[last - first + 1];
+        for (var p = first; p <= last; p++)
+        {
+            var f = _pages[p];
+            ref var meta = ref _memory.Meta(f);
+            pages[p - first] = new PageDescriptor(p, f, meta.Valid, meta.Dirty);
+        }
+
+        PipAdd(1);
+        _readAheadMark = first;
+        _readAheadNext = last + 1;
+        var id = NextRequestId();
+        _requests[id] = new GetPagesInFlight(null, first, last, first);
+        _getPagesOut++;
+        _memory.Metrics.CountReadAhead(pages.Length);
+        _vnode.Tell(new VnodeProtocol.GetPages(id, Self, pages, pages.Length * _pageSize, 0, first * _pageSize), Self);
+    }
+
+    /// <summary>A read reached the first page of the last read-ahead: ask for the cluster after it.</summary>
+    private void ReadAheadMarkReached(long pindex)
+    {
+        if (pindex == _readAheadMark)
+        {
+            _readAheadMark = -1;
+            StartReadAhead(_readAheadNext);
+        }
+    }
+
+    /// <summary>
+    /// The answer to a read-ahead, for its first page (the pager unbusied and queued the others):
+    /// valid (zeroed where still invalid, or all zeros for a hole) and queued as the others are,
+    /// active when somebody already waits for it, else inactive; on an error it is freed. Then
+    /// unbusied, and its pip unit dropped.
+    /// </summary>
+    private void ReadAheadDone(int frame, PagerStatus status)
+    {
+        switch (status)
+        {
+            case PagerStatus.Ok:
+                ZeroInvalidBlocks(frame);
+                break;
+            case PagerStatus.Fail:
+                _memory.FrameSpan(frame).Clear();
+                _memory.Meta(frame).Valid = _fullMask;
+                break;
+            default:
+                FreePage(frame);
+                PipRelease(1);
+                return;
+        }
+
+        Enqueue(frame, _memory.Meta(frame).HasWaiters ? PageQueue.Active : PageQueue.Inactive);
+        Unbusy(frame);
+        PipRelease(1);
     }
 
     /// <summary>
@@ -287,6 +388,7 @@ internal sealed partial class VmObjectActor
         Unbusy(frame);
         PipRelease(1);
         op.OnDone(result, status);
+        ReadAheadMarkReached(op.PIndex);
     }
 
     private void ZeroInvalidBlocks(int frame)
@@ -379,6 +481,11 @@ internal sealed partial class VmObjectActor
         }
 
         _lastRead = lastPage + 1;
+        if (_readAheadMark >= firstPage && _readAheadMark <= lastPage)
+        {
+            ReadAheadMarkReached(_readAheadMark);
+        }
+
         return true;
     }
 

@@ -71,6 +71,12 @@ internal sealed partial class VmObjectActor : ActorBase
     /// <summary>This object's getpages sent to the vnode and not answered.</summary>
     private int _getPagesOut;
 
+    /// <summary>The first page of the last read-ahead: a read that reaches it starts the next one; -1 when none.</summary>
+    private long _readAheadMark = -1;
+
+    /// <summary>The page after the last read-ahead's cluster.</summary>
+    private long _readAheadNext = -1;
+
     /// <summary>Continuations waiting for a free frame.</summary>
     private readonly List<Action> _frameWaiters = [];
 

@@ -16,8 +16,9 @@ namespace ActorPager.Bench.Http;
 /// The HTTP load benchmark: N concurrent HttpClient loops on loopback doing 4 KiB reads of
 /// resident pages and 4 KiB writes against <c>actorpager serve</c>'s API (in process, the real
 /// <see cref="PageServer"/>), side by side with the peer: a minimal Kestrel endpoint serving the
-/// same byte ranges straight from the file (<c>Results.File</c> with range processing). Read
-/// rounds alternate between the two so a change in machine load hits both alike.
+/// same byte ranges straight from the file (<c>Results.File</c> with range processing), and for
+/// sync writes a Kestrel handler doing <c>pwrite</c> + <c>fsync</c> of the body at the offset.
+/// Rounds alternate between the two so a change in machine load hits both alike.
 /// </summary>
 internal static class HttpQuick
 {
@@ -63,9 +64,14 @@ internal static class HttpQuick
                 }
             }
 
-            await using var peer = await StartPeerAsync(Path.Combine(data, "bench.bin"));
+            // The peer's sync writes go to a file of their own, so its reads stay the same bytes.
+            var peerWrites = Path.Combine(data, "peer-writes.bin");
+            File.Copy(Path.Combine(data, "bench.bin"), peerWrites);
+            await using var peer = await StartPeerAsync(Path.Combine(data, "bench.bin"), peerWrites);
             var oursUri = new Uri(ours.Address, "/v1/files/bench.bin");
             var peerUri = new Uri(peer.Address, "/file");
+            var oursSyncUri = new Uri(ours.Address, "/v1/files/sync.bin");
+            var peerSyncUri = new Uri(peer.Address, "/write");
             Console.Error.WriteLine($"http bench: {Clients} clients, {Rounds} rounds of {Seconds}s per server, 4 KiB ranges of a {Pages * PageSize / (1024 * 1024)} MiB file, load average {LoadAverage()}");
 
             // Warm up both (JIT, connections), unmeasured.
@@ -81,9 +87,22 @@ internal static class HttpQuick
             }
 
             var oursWrite = await LoadAsync("http.write ours", oursUri, write: true, TimeSpan.FromSeconds(Seconds));
+
+            // Sync writes: PUT sync=true of 4 KiB pages against pwrite + fsync, alternating, after
+            // one unmeasured round each (the file's first writes extend it and journal its size).
+            await LoadAsync("warm-up syncwrite ours", oursSyncUri, write: true, TimeSpan.FromSeconds(1), sync: true);
+            await LoadAsync("warm-up syncwrite file", peerSyncUri, write: true, TimeSpan.FromSeconds(1), sync: true);
+            var oursSync = new LoadResult();
+            var peerSync = new LoadResult();
+            for (var round = 1; round <= Rounds; round++)
+            {
+                oursSync.Add(await LoadAsync($"http.syncwrite ours {round}/{Rounds}", oursSyncUri, write: true, TimeSpan.FromSeconds(Seconds), sync: true));
+                peerSync.Add(await LoadAsync($"http.syncwrite file {round}/{Rounds}", peerSyncUri, write: true, TimeSpan.FromSeconds(Seconds), sync: true));
+            }
+
             Console.Error.WriteLine();
             Console.Error.WriteLine($"{"scenario",-16} {"requests",10} {"req/s",10} {"p50 us",9} {"p99 us",9} {"p99.9 us",9}");
-            foreach (var (name, result) in new[] { ("read ours", oursRead), ("read file", peerRead), ("write ours", oursWrite) })
+            foreach (var (name, result) in new[] { ("read ours", oursRead), ("read file", peerRead), ("write ours", oursWrite), ("syncwrite ours", oursSync), ("syncwrite file", peerSync) })
             {
                 Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name,-16} {result.Count,10} {result.PerSecond,10:F0} {result.Percentile(0.50),9:F0} {result.Percentile(0.99),9:F0} {result.Percentile(0.999),9:F0}"));
             }
@@ -92,6 +111,7 @@ internal static class HttpQuick
             QuickAreas.Report("http.read", "ours/file", oursRead.PerSecond / peerRead.PerSecond);
             QuickAreas.Report("http.read", "p99-us", oursRead.Percentile(0.99));
             QuickAreas.Report("http.write", "p99-us", oursWrite.Percentile(0.99));
+            QuickAreas.Report("http.syncwrite", "ours/file", oursSync.PerSecond / peerSync.PerSecond);
             await ours.StopAsync();
         }
         finally
@@ -107,7 +127,7 @@ internal static class HttpQuick
     }
 
     /// <summary>Runs <see cref="Clients"/> loops for <paramref name="duration"/>, each asking for random page-aligned 4 KiB ranges (reads with a Range header, writes with PUT at the offset).</summary>
-    private static async Task<LoadResult> LoadAsync(string name, Uri uri, bool write, TimeSpan duration)
+    private static async Task<LoadResult> LoadAsync(string name, Uri uri, bool write, TimeSpan duration, bool sync = false)
     {
         var clients = Clients;
         using var http = NewClient(uri, clients);
@@ -129,7 +149,7 @@ internal static class HttpQuick
                 {
                     var offset = (long)random.Next(Pages) * PageSize;
                     using var request = write
-                        ? new HttpRequestMessage(HttpMethod.Put, new Uri(uri + $"?offset={offset}")) { Content = new ByteArrayContent(body) }
+                        ? new HttpRequestMessage(HttpMethod.Put, new Uri(uri + $"?offset={offset}{(sync ? "&sync=true" : "")}")) { Content = new ByteArrayContent(body) }
                         : new HttpRequestMessage(HttpMethod.Get, uri);
                     if (!write)
                     {
@@ -171,8 +191,12 @@ internal static class HttpQuick
             BaseAddress = new Uri(address.GetLeftPart(UriPartial.Authority)),
         };
 
-    /// <summary>The peer: Kestrel serving byte ranges of the file, nothing else.</summary>
-    private static async Task<Peer> StartPeerAsync(string file)
+    /// <summary>
+    /// The peer: Kestrel serving byte ranges of <paramref name="file"/>, and writing a PUT's body
+    /// at its offset into <paramref name="writes"/> with <c>pwrite</c> then <c>fsync</c> (one
+    /// handle, <c>RandomAccess.Write</c> and <c>RandomAccess.FlushToDisk</c>), nothing else.
+    /// </summary>
+    private static async Task<Peer> StartPeerAsync(string file, string writes)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -183,9 +207,25 @@ internal static class HttpQuick
         });
         var app = builder.Build();
         app.MapGet("/file", () => Results.File(file, "application/octet-stream", enableRangeProcessing: true));
+        var handle = File.OpenHandle(writes, FileMode.Open, FileAccess.ReadWrite);
+        app.MapPut("/write", async (HttpContext context) =>
+        {
+            var offset = long.Parse(context.Request.Query["offset"].ToString(), CultureInfo.InvariantCulture);
+            var body = new byte[PageSize];
+            var length = 0;
+            int n;
+            while (length < body.Length && (n = await context.Request.Body.ReadAsync(body.AsMemory(length))) > 0)
+            {
+                length += n;
+            }
+
+            RandomAccess.Write(handle, body.AsSpan(0, length), offset);
+            RandomAccess.FlushToDisk(handle);
+            return Results.Ok();
+        });
         await app.StartAsync();
         var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
-        return new Peer(app, address);
+        return new Peer(app, address, handle);
     }
 
     private static int Setting(string name, int fallback) =>
@@ -203,8 +243,12 @@ internal static class HttpQuick
         }
     }
 
-    private sealed record Peer(WebApplication App, Uri Address) : IAsyncDisposable
+    private sealed record Peer(WebApplication App, Uri Address, Microsoft.Win32.SafeHandles.SafeFileHandle Writes) : IAsyncDisposable
     {
-        public ValueTask DisposeAsync() => App.DisposeAsync();
+        public async ValueTask DisposeAsync()
+        {
+            await App.DisposeAsync();
+            Writes.Dispose();
+        }
     }
 }

@@ -4,8 +4,9 @@ namespace ActorPager.Harness.Exploration;
 
 /// <summary>
 /// The standard scenarios a pager must pass: concurrent readers and writers over a file with a
-/// partial last page, synchronous and asynchronous write-back, a truncate racing I/O, and a
-/// destroy racing faults. Small enough to explore thousands of schedules per second.
+/// partial last page, synchronous and asynchronous write-back, a truncate racing I/O, a destroy
+/// racing faults, and a sequential reader whose read-ahead races a write and a truncate. Small
+/// enough to explore thousands of schedules per second.
 /// </summary>
 public static class ConformanceScenarios
 {
@@ -16,6 +17,7 @@ public static class ConformanceScenarios
         new AsyncClean(),
         new TruncateRace(),
         new DestroyRace(),
+        new SequentialRead(),
     ];
 
     /// <summary>The scenario called <paramref name="name"/>.</summary>
@@ -150,6 +152,41 @@ public static class ConformanceScenarios
             }
 
             return [WriterThenDestroy(), Reader()];
+        }
+    }
+
+    /// <summary>A sequential reader (its clusters turn into read-ahead) races a sync write inside the file and a truncate near its end.</summary>
+    private sealed class SequentialRead : Scenario
+    {
+        public override string Name => "sequential-read";
+
+        public override IReadOnlyDictionary<string, byte[]> InitialFiles { get; } = new Dictionary<string, byte[]> { ["s"] = Pattern((14 * 4096) - 300, 11) };
+
+        public override IReadOnlyList<Task> Start(ScenarioContext context)
+        {
+            async Task Reader()
+            {
+                var file = await context.OpenAsync("s").ConfigureAwait(false);
+                var buffer = new byte[2 * 4096];
+                for (long at = 0; at < 14 * 4096; at += buffer.Length)
+                {
+                    await file.ReadAsync(at, buffer).ConfigureAwait(false);
+                }
+            }
+
+            async Task Writer()
+            {
+                var file = await context.OpenAsync("s").ConfigureAwait(false);
+                await file.WriteAsync((7 * 4096) + 200, Pattern(4096, 12), sync: true).ConfigureAwait(false);
+            }
+
+            async Task Truncator()
+            {
+                var file = await context.OpenAsync("s").ConfigureAwait(false);
+                await file.TruncateAsync((11 * 4096) + 100).ConfigureAwait(false);
+            }
+
+            return [Reader(), Writer(), Truncator()];
         }
     }
 }

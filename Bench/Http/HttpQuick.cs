@@ -53,7 +53,7 @@ internal static class HttpQuick
 
             // Write the file through our server and sync it: its pages are resident and the same
             // bytes are on disk for the peer.
-            using (var setup = NewClient(ours.Address, 4))
+            using (var setup = HttpLoad.NewClient(ours.Address, 4, TimeSpan.FromSeconds(100)))
             {
                 var block = new byte[256 * PageSize];
                 new Random(42).NextBytes(block);
@@ -68,36 +68,38 @@ internal static class HttpQuick
             var peerWrites = Path.Combine(data, "peer-writes.bin");
             File.Copy(Path.Combine(data, "bench.bin"), peerWrites);
             await using var peer = await StartPeerAsync(Path.Combine(data, "bench.bin"), peerWrites);
-            var oursUri = new Uri(ours.Address, "/v1/files/bench.bin");
-            var peerUri = new Uri(peer.Address, "/file");
-            var oursSyncUri = new Uri(ours.Address, "/v1/files/sync.bin");
-            var peerSyncUri = new Uri(peer.Address, "/write");
+
+            // Our files through the API; the peer's at /file (reads) and /write (pwrite + fsync).
+            using var oursLoad = new HttpLoad([ours.Address], Clients);
+            using var peerLoad = new HttpLoad([peer.Address], Clients, prefix: "/");
+            Task<LoadResult> Ours(string name, string file, bool write, bool sync, int seconds) => oursLoad.RunAsync(name, [file], Pages, Clients, write, sync, TimeSpan.FromSeconds(seconds));
+            Task<LoadResult> Peer(string name, string file, bool write, bool sync, int seconds) => peerLoad.RunAsync(name, [file], Pages, Clients, write, sync, TimeSpan.FromSeconds(seconds));
             Console.Error.WriteLine($"http bench: {Clients} clients, {Rounds} rounds of {Seconds}s per server, 4 KiB ranges of a {Pages * PageSize / (1024 * 1024)} MiB file, load average {LoadAverage()}");
 
             // Warm up both (JIT, connections), unmeasured.
-            await LoadAsync("warm-up ours", oursUri, write: false, TimeSpan.FromSeconds(1));
-            await LoadAsync("warm-up file", peerUri, write: false, TimeSpan.FromSeconds(1));
+            await Ours("warm-up ours", "bench.bin", write: false, sync: false, 1);
+            await Peer("warm-up file", "file", write: false, sync: false, 1);
 
             var oursRead = new LoadResult();
             var peerRead = new LoadResult();
             for (var round = 1; round <= Rounds; round++)
             {
-                oursRead.Add(await LoadAsync($"http.read ours {round}/{Rounds}", oursUri, write: false, TimeSpan.FromSeconds(Seconds)));
-                peerRead.Add(await LoadAsync($"http.read file {round}/{Rounds}", peerUri, write: false, TimeSpan.FromSeconds(Seconds)));
+                oursRead.Add(await Ours($"http.read ours {round}/{Rounds}", "bench.bin", write: false, sync: false, Seconds));
+                peerRead.Add(await Peer($"http.read file {round}/{Rounds}", "file", write: false, sync: false, Seconds));
             }
 
-            var oursWrite = await LoadAsync("http.write ours", oursUri, write: true, TimeSpan.FromSeconds(Seconds));
+            var oursWrite = await Ours("http.write ours", "bench.bin", write: true, sync: false, Seconds);
 
             // Sync writes: PUT sync=true of 4 KiB pages against pwrite + fsync, alternating, after
             // one unmeasured round each (the file's first writes extend it and journal its size).
-            await LoadAsync("warm-up syncwrite ours", oursSyncUri, write: true, TimeSpan.FromSeconds(1), sync: true);
-            await LoadAsync("warm-up syncwrite file", peerSyncUri, write: true, TimeSpan.FromSeconds(1), sync: true);
+            await Ours("warm-up syncwrite ours", "sync.bin", write: true, sync: true, 1);
+            await Peer("warm-up syncwrite file", "write", write: true, sync: true, 1);
             var oursSync = new LoadResult();
             var peerSync = new LoadResult();
             for (var round = 1; round <= Rounds; round++)
             {
-                oursSync.Add(await LoadAsync($"http.syncwrite ours {round}/{Rounds}", oursSyncUri, write: true, TimeSpan.FromSeconds(Seconds), sync: true));
-                peerSync.Add(await LoadAsync($"http.syncwrite file {round}/{Rounds}", peerSyncUri, write: true, TimeSpan.FromSeconds(Seconds), sync: true));
+                oursSync.Add(await Ours($"http.syncwrite ours {round}/{Rounds}", "sync.bin", write: true, sync: true, Seconds));
+                peerSync.Add(await Peer($"http.syncwrite file {round}/{Rounds}", "write", write: true, sync: true, Seconds));
             }
 
             Console.Error.WriteLine();
@@ -125,71 +127,6 @@ internal static class HttpQuick
             }
         }
     }
-
-    /// <summary>Runs <see cref="Clients"/> loops for <paramref name="duration"/>, each asking for random page-aligned 4 KiB ranges (reads with a Range header, writes with PUT at the offset).</summary>
-    private static async Task<LoadResult> LoadAsync(string name, Uri uri, bool write, TimeSpan duration, bool sync = false)
-    {
-        var clients = Clients;
-        using var http = NewClient(uri, clients);
-        var latencies = new List<long>[clients];
-        long done = 0;
-        var started = Stopwatch.GetTimestamp();
-        var stopAt = started + (long)(duration.TotalSeconds * Stopwatch.Frequency);
-        var loops = new Task[clients];
-        for (var c = 0; c < clients; c++)
-        {
-            var mine = latencies[c] = new List<long>(65536);
-            var seed = c;
-            loops[c] = Task.Run(async () =>
-            {
-                var random = new Random(seed);
-                var body = new byte[PageSize];
-                random.NextBytes(body);
-                while (Stopwatch.GetTimestamp() < stopAt)
-                {
-                    var offset = (long)random.Next(Pages) * PageSize;
-                    using var request = write
-                        ? new HttpRequestMessage(HttpMethod.Put, new Uri(uri + $"?offset={offset}{(sync ? "&sync=true" : "")}")) { Content = new ByteArrayContent(body) }
-                        : new HttpRequestMessage(HttpMethod.Get, uri);
-                    if (!write)
-                    {
-                        request.Headers.Range = new System.Net.Http.Headers.RangeHeaderValue(offset, offset + PageSize - 1);
-                    }
-
-                    var t0 = Stopwatch.GetTimestamp();
-                    using var response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead);
-                    var bytes = await response.Content.ReadAsByteArrayAsync();
-                    var t1 = Stopwatch.GetTimestamp();
-                    if (!response.IsSuccessStatusCode || (!write && bytes.Length != PageSize))
-                    {
-                        throw new InvalidOperationException($"{name}: {(int)response.StatusCode} with {bytes.Length} bytes");
-                    }
-
-                    mine.Add(t1 - t0);
-                    Interlocked.Increment(ref done);
-                }
-            });
-        }
-
-        var all = Task.WhenAll(loops);
-        while (await Task.WhenAny(all, Task.Delay(500)) != all)
-        {
-            Console.Error.Write(string.Create(CultureInfo.InvariantCulture, $"\r  {name}: {Interlocked.Read(ref done)} requests, {Stopwatch.GetElapsedTime(started).TotalSeconds:F1}s   "));
-        }
-
-        await all;
-        var elapsed = Stopwatch.GetElapsedTime(started);
-        Console.Error.Write(string.Create(CultureInfo.InvariantCulture, $"\r  {name}: {done} requests in {elapsed.TotalSeconds:F1}s          \n"));
-        var result = new LoadResult();
-        result.Add(latencies.SelectMany(l => l).ToArray(), elapsed);
-        return result;
-    }
-
-    private static HttpClient NewClient(Uri address, int connections) =>
-        new(new SocketsHttpHandler { MaxConnectionsPerServer = connections, PooledConnectionLifetime = Timeout.InfiniteTimeSpan, UseProxy = false })
-        {
-            BaseAddress = new Uri(address.GetLeftPart(UriPartial.Authority)),
-        };
 
     /// <summary>
     /// The peer: Kestrel serving byte ranges of <paramref name="file"/>, and writing a PUT's body

@@ -187,4 +187,35 @@ public abstract class GroupCommitContractTests : StoreTests<IFencedPageStore>
             await AssertFlushSkippedAsync($"m/{i}");
         }
     }
+
+    [StoreFact]
+    public async Task GroupCommit_BatchWithOneFencedChange_TheOthersCommitInTheSameTransaction()
+    {
+        AssertOk(await Store.FenceAsync("a", 2));
+        GroupCommitStatistics before = Statistics;
+        ValueTask<StoreResult> staleWrite, otherFile, unfenced, staleSize, current;
+        using (Committer.HoldCommits())
+        {
+            staleWrite = Store.WriteAsync("a", 0, new byte[] { 1 }, WriteDurability.Durable, 1);
+            otherFile = Store.WriteAsync("b", 0, new byte[] { 2 }, WriteDurability.Durable, 1);
+            unfenced = Store.WriteAsync("c", 0, new byte[] { 3 }, WriteDurability.Buffered);
+            staleSize = Store.SetSizeAsync("a", 100, 1);
+            current = Store.WriteAsync("a", 1, new byte[] { 4 }, WriteDurability.Durable, 2);
+        }
+
+        Assert.Equal(StoreErrorKind.Fenced, (await staleWrite).Error?.Kind);
+        Assert.Equal(StoreResult.Ok(1), await otherFile);
+        Assert.Equal(StoreResult.Ok(1), await unfenced);
+        Assert.Equal(StoreErrorKind.Fenced, (await staleSize).Error?.Kind);
+        Assert.Equal(StoreResult.Ok(1), await current);
+
+        GroupCommitStatistics after = Statistics;
+        Assert.Equal(before.Transactions + 1, after.Transactions);
+        Assert.Equal(before.FailedTransactions, after.FailedTransactions);
+        var buffer = new byte[2];
+        Assert.Equal(2, (await Store.ReadAsync("a", 0, buffer)).Bytes);
+        Assert.Equal([0, 4], buffer);
+        Assert.Equal(1, (await Store.GetSizeAsync("b")).Bytes);
+        Assert.Equal(1, (await Store.GetSizeAsync("c")).Bytes);
+    }
 }

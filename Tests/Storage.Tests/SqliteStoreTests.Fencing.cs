@@ -6,38 +6,6 @@ namespace ActorPager.Storage.Tests;
 public sealed partial class SqliteStoreTests
 {
     [Fact]
-    public async Task GroupCommit_BatchWithOneFencedChange_TheOthersCommitInTheSameTransaction()
-    {
-        await using var store = new SqliteStore(_temp.Combine("f.db"), groupCommitWindow: TimeSpan.Zero);
-        Assert.True((await store.FenceAsync("a", 2)).IsOk);
-        GroupCommitStatistics before = store.Statistics;
-        ValueTask<StoreResult> staleWrite, otherFile, unfenced, staleSize, current;
-        using (store.Committer.HoldCommits())
-        {
-            staleWrite = store.WriteAsync("a", 0, new byte[] { 1 }, WriteDurability.Durable, 1);
-            otherFile = store.WriteAsync("b", 0, new byte[] { 2 }, WriteDurability.Durable, 1);
-            unfenced = store.WriteAsync("c", 0, new byte[] { 3 }, WriteDurability.Buffered);
-            staleSize = store.SetSizeAsync("a", 100, 1);
-            current = store.WriteAsync("a", 1, new byte[] { 4 }, WriteDurability.Durable, 2);
-        }
-
-        Assert.Equal(StoreErrorKind.Fenced, (await staleWrite).Error?.Kind);
-        Assert.Equal(StoreResult.Ok(1), await otherFile);
-        Assert.Equal(StoreResult.Ok(1), await unfenced);
-        Assert.Equal(StoreErrorKind.Fenced, (await staleSize).Error?.Kind);
-        Assert.Equal(StoreResult.Ok(1), await current);
-
-        GroupCommitStatistics after = store.Statistics;
-        Assert.Equal(before.Transactions + 1, after.Transactions);
-        Assert.Equal(before.FailedTransactions, after.FailedTransactions);
-        var buffer = new byte[2];
-        Assert.Equal(2, (await store.ReadAsync("a", 0, buffer)).Bytes);
-        Assert.Equal([0, 4], buffer);
-        Assert.Equal(1, (await store.GetSizeAsync("b")).Bytes);
-        Assert.Equal(1, (await store.GetSizeAsync("c")).Bytes);
-    }
-
-    [Fact]
     public async Task GroupCommit_FenceQueuedBetweenWrites_TheEarlierWriteCommitsAndTheLaterIsRefused()
     {
         await using var store = new SqliteStore(_temp.Combine("f.db"), groupCommitWindow: TimeSpan.Zero);

@@ -2,12 +2,13 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Headers;
 
-namespace ActorPager.Bench.Cluster;
+namespace ActorPager.Bench;
 
 /// <summary>
-/// Concurrent HTTP loops against one or more <c>actorpager serve</c> endpoints for a fixed time:
-/// 4 KiB reads (a Range header) or 4 KiB writes (PUT at an offset, optionally sync), of random
-/// pages of random files. Worker <c>w</c> talks to endpoint <c>w % endpoints</c>.
+/// Concurrent HTTP loops against one or more endpoints for a fixed time: 4 KiB reads (a Range
+/// header) or 4 KiB writes (PUT at an offset, optionally sync), of random pages of random files.
+/// Worker <c>w</c> talks to endpoint <c>w % endpoints</c>. A file's path is the prefix and its
+/// name: <c>/v1/files/NAME</c> for <c>actorpager serve</c>, anything else for a peer.
 /// </summary>
 internal sealed class HttpLoad : IDisposable
 {
@@ -16,10 +17,14 @@ internal sealed class HttpLoad : IDisposable
 
     private readonly HttpClient[] _clients;
 
-    /// <summary>One connection pool per endpoint, <paramref name="connections"/> connections each.</summary>
-    public HttpLoad(IReadOnlyList<Uri> endpoints, int connections)
+    /// <summary>What comes before a file's name in its path.</summary>
+    private readonly string _prefix;
+
+    /// <summary>One connection pool per endpoint, <paramref name="connections"/> connections each; files at <paramref name="prefix"/>NAME.</summary>
+    public HttpLoad(IReadOnlyList<Uri> endpoints, int connections, string prefix = "/v1/files/")
     {
         _clients = [.. endpoints.Select(e => NewClient(e, connections, TimeSpan.FromSeconds(30)))];
+        _prefix = prefix;
     }
 
     /// <summary>A client of <paramref name="address"/>'s authority with its own connection pool.</summary>
@@ -57,8 +62,8 @@ internal sealed class HttpLoad : IDisposable
                     var file = files[random.Next(files.Count)];
                     var offset = (long)random.Next(pages) * PageSize;
                     using var request = write
-                        ? new HttpRequestMessage(HttpMethod.Put, string.Create(CultureInfo.InvariantCulture, $"/v1/files/{file}?offset={offset}{(sync ? "&sync=true" : string.Empty)}")) { Content = new ByteArrayContent(body) }
-                        : new HttpRequestMessage(HttpMethod.Get, $"/v1/files/{file}") { Headers = { Range = new RangeHeaderValue(offset, offset + PageSize - 1) } };
+                        ? new HttpRequestMessage(HttpMethod.Put, string.Create(CultureInfo.InvariantCulture, $"{_prefix}{file}?offset={offset}{(sync ? "&sync=true" : string.Empty)}")) { Content = new ByteArrayContent(body) }
+                        : new HttpRequestMessage(HttpMethod.Get, _prefix + file) { Headers = { Range = new RangeHeaderValue(offset, offset + PageSize - 1) } };
                     var t0 = Stopwatch.GetTimestamp();
                     using var response = await client.SendAsync(request, HttpCompletionOption.ResponseContentRead);
                     var bytes = await response.Content.ReadAsByteArrayAsync();

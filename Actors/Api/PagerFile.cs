@@ -17,7 +17,7 @@ public sealed class PagerFile : IAsyncDisposable
     private VmObjectProtocol.ObjectFailed? _objectFailed;
     private int _closed;
 
-    internal PagerFile(PagerSystem pager, string mountName, string path, IActorRef mount, IActorRef vnode, IActorRef vmObject, long size)
+    internal PagerFile(PagerSystem pager, string mountName, string path, IActorRef mount, IActorRef vnode, IActorRef vmObject)
     {
         _pager = pager;
         MountName = mountName;

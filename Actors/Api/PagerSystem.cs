@@ -127,8 +127,7 @@ public sealed class PagerSystem
             throw new PagerException($"open {mount}:{path}: the vnode has no VM object (error {created.Error})");
         }
 
-        var attributes = Expect<VnodeProtocol.VnodeAttributes>(await AskAsync(lookup.Vnode, VnodeProtocol.GetAttributes.Instance).ConfigureAwait(false), $"open {mount}:{path}");
-        return new PagerFile(this, mount, path, mountRef, lookup.Vnode, created.Object, attributes.Size);
+        return new PagerFile(this, mount, path, mountRef, lookup.Vnode, created.Object);
     }
 
     internal static T Expect<T>(object reply, string what) =>

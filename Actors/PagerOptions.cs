@@ -45,6 +45,12 @@ public sealed record PagerOptions
     /// <summary>Vnodes a mount keeps before recycling idle ones (<c>max-vnodes</c>).</summary>
     public int MaxVnodes { get; init; } = 10_000;
 
+    /// <summary>
+    /// Whether clients read mapped resident pages without a message (<c>mapped-reads</c>, the
+    /// pmap; docs/pager.md): on by default. Off, every read is a message to the VM object.
+    /// </summary>
+    public bool MappedReads { get; init; } = true;
+
     /// <summary>Number of frames the physical memory holds.</summary>
     public int FrameCount => (int)Math.Min(int.MaxValue, PhysicalMemory / PageSize);
 

@@ -38,7 +38,8 @@ public sealed record FileStat(string Path, long Size, long SizePages, int Reside
 /// <param name="Dirty">Dirty block mask (bit i: block i differs from the store).</param>
 /// <param name="Busy">"none", "exclusive" or "shared(n)".</param>
 /// <param name="Queue">"active", "inactive", "laundry" or "none".</param>
-public sealed record PageInfo(long Index, bool Resident, int Valid, int Dirty, string Busy, string Queue);
+/// <param name="Mapped">Whether clients on the owning node read it without a message to its VM object (the pmap; docs/pager.md).</param>
+public sealed record PageInfo(long Index, bool Resident, int Valid, int Dirty, string Busy, string Queue, bool Mapped = false);
 
 /// <summary>One VM object as an operator sees it (<c>GET /v1/objects</c>): VOP_GETVOBJECT of every vnode of every mount.</summary>
 /// <param name="Mount">The mount holding the vnode.</param>

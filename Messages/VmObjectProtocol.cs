@@ -177,7 +177,8 @@ public static class VmObjectProtocol
     /// <param name="Dirty">Dirty block mask.</param>
     /// <param name="Busy">"none", "exclusive" or "shared(n)".</param>
     /// <param name="Queue">"active", "inactive", "laundry" or "none".</param>
-    public sealed record PageState(long PIndex, bool Resident, byte Valid, byte Dirty, string Busy, string Queue);
+    /// <param name="Mapped">Whether clients read it without a message (in the object's pmap).</param>
+    public sealed record PageState(long PIndex, bool Resident, byte Valid, byte Dirty, string Busy, string Queue, bool Mapped = false);
 
     /// <summary>The answer to <see cref="GetPageStates"/>.</summary>
     /// <param name="Pages">One entry per page asked for.</param>

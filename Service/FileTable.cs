@@ -143,6 +143,6 @@ internal sealed class FileTable(PagerSystem pager, string mount) : IFileService
     {
         var file = await OpenAsync(path).ConfigureAwait(false);
         var pages = await file.PageStatesAsync(first, count).ConfigureAwait(false);
-        return [.. pages.Select(p => new PageInfo(p.PIndex, p.Resident, p.Valid, p.Dirty, p.Busy, p.Queue))];
+        return [.. pages.Select(p => new PageInfo(p.PIndex, p.Resident, p.Valid, p.Dirty, p.Busy, p.Queue, p.Mapped))];
     }
 }

@@ -614,6 +614,7 @@ internal static class MetricsText
         Counter("actorpager_hits_total", "Page faults that found the page resident.", m.Hits);
         Counter("actorpager_getpages_calls_total", "VOP_GETPAGES calls.", m.GetPagesCalls);
         Counter("actorpager_getpages_pages_total", "Pages asked for by VOP_GETPAGES.", m.GetPagesPages);
+        Counter("actorpager_mapped_reads_total", "Reads served from mapped resident pages without a message to the VM object (the pmap).", m.MappedReads);
         Counter("actorpager_readahead_total", "Read-aheads: VOP_GETPAGES sent ahead of a sequential reader before a fault needed the pages.", m.ReadAheads);
         Counter("actorpager_readahead_pages_total", "Pages asked for by read-aheads.", m.ReadAheadPages);
         Counter("actorpager_getpages_refused_total", "VOP_GETPAGES refused because the vnode was held by another VOP (LockBusy); the cluster's pages were freed and its fault restarted.", m.GetPagesRefused);

@@ -1,4 +1,5 @@
 using ActorPager.Messages;
+using ActorPager.Actors.Vm;
 using Akka.Actor;
 
 namespace ActorPager.Actors;
@@ -17,8 +18,12 @@ public sealed class PagerFile : IAsyncDisposable
     private VmObjectProtocol.ObjectFailed? _objectFailed;
     private int _closed;
 
-    internal PagerFile(PagerSystem pager, string mountName, string path, IActorRef mount, IActorRef vnode, IActorRef vmObject)
+    /// <summary>The VM object's pmap, when mapped reads are on.</summary>
+    private readonly PageMap? _map;
+
+    internal PagerFile(PagerSystem pager, string mountName, string path, IActorRef mount, IActorRef vnode, IActorRef vmObject, PageMap? map = null)
     {
+        _map = map;
         _pager = pager;
         MountName = mountName;
         Path = path;
@@ -39,9 +44,63 @@ public sealed class PagerFile : IAsyncDisposable
     /// <summary>The VM object actor.</summary>
     public IActorRef VmObject { get; }
 
-    /// <summary>Reads up to <paramref name="destination"/>.Length bytes at <paramref name="offset"/>; fewer at EOF. Holes read as zeros.</summary>
+    /// <summary>
+    /// Reads up to <paramref name="destination"/>.Length bytes at <paramref name="offset"/>; fewer at EOF. Holes read as zeros.
+    /// When every page of the range is mapped, the bytes are copied with no message (<see cref="TryReadMapped"/>);
+    /// otherwise the VM object faults them in.
+    /// </summary>
     /// <exception cref="PagerException">A bad offset, or the pager failed to read a page (the status says how).</exception>
-    public async Task<int> ReadAsync(long offset, Memory<byte> destination)
+    public Task<int> ReadAsync(long offset, Memory<byte> destination)
+    {
+        if (_map is { } map && _pager.MappedReadHooks is { } hooks)
+        {
+            return ReadSteppedAsync(map, hooks, offset, destination);
+        }
+
+        return TryReadMapped(offset, destination.Span, out var bytes) ? Task.FromResult(bytes) : ReadByMessageAsync(offset, destination);
+    }
+
+    /// <summary>
+    /// Reads [<paramref name="offset"/>, offset + destination.Length), clipped at EOF, without a
+    /// message when every page of it is mapped (resident, valid, not being changed) and none is
+    /// unmapped while it copies: then the bytes are those of the pages at one moment, as a read by
+    /// message would return. False when any page is not mapped, the range reaches EOF or mapped
+    /// reads are off; <paramref name="destination"/> holds nothing to use then: call <see cref="ReadAsync"/>.
+    /// </summary>
+    /// <param name="offset">Byte offset.</param>
+    /// <param name="destination">Where the bytes go.</param>
+    /// <param name="bytes">Bytes read, when true.</param>
+    public bool TryReadMapped(long offset, Span<byte> destination, out int bytes)
+    {
+        bytes = 0;
+        if (_map is not { } map || Volatile.Read(ref _objectFailed) is not null || !map.TryRead(offset, destination, out bytes))
+        {
+            return false;
+        }
+
+        _pager.Metrics.CountMappedRead();
+        return true;
+    }
+
+    /// <summary>A mapped read in the harness's steps, observed by its monitor; by message when it falls back.</summary>
+    private async Task<int> ReadSteppedAsync(PageMap map, IMappedReadHooks hooks, long offset, Memory<byte> destination)
+    {
+        if (Volatile.Read(ref _objectFailed) is null)
+        {
+            var mark = hooks.Began(VmObject, offset, destination.Length);
+            var bytes = await map.ReadSteppedAsync(offset, destination, hooks.Step).ConfigureAwait(false);
+            if (bytes >= 0)
+            {
+                hooks.Returned(mark, VmObject, offset, destination.Span[..bytes]);
+                _pager.Metrics.CountMappedRead();
+                return bytes;
+            }
+        }
+
+        return await ReadByMessageAsync(offset, destination).ConfigureAwait(false);
+    }
+
+    private async Task<int> ReadByMessageAsync(long offset, Memory<byte> destination)
     {
         var reply = PagerSystem.Expect<VmObjectProtocol.ReadReply>(await Ask(new VmObjectProtocol.Read(offset, destination)).ConfigureAwait(false), $"read {Describe()} at {offset}");
         if (reply.Status != PagerStatus.Ok && reply.Bytes == 0)

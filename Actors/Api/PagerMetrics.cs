@@ -14,6 +14,15 @@ namespace ActorPager.Actors;
 /// </remarks>
 public sealed class PagerMetrics
 {
+    /// <summary>Stripes of the mapped-read counter (a power of two).</summary>
+    private const int MappedStripes = 16;
+
+    /// <summary>Longs between two stripes: 128 bytes, so no two share a cache line (or an adjacent-line prefetch pair).</summary>
+    private const int StripeSpacing = 16;
+
+    /// <summary>Mapped reads, striped by processor.</summary>
+    private readonly long[] _mappedReads = new long[MappedStripes * StripeSpacing];
+
     /// <summary>Rtval counts, indexed by <see cref="PagerStatus"/>.</summary>
     private readonly long[] _rtvals = new long[Enum.GetValues<PagerStatus>().Length];
 
@@ -75,6 +84,21 @@ public sealed class PagerMetrics
     /// </summary>
     public long GetPagesRefused => Volatile.Read(ref _getPagesRefused);
 
+    /// <summary>Reads served from mapped pages without a message to the VM object (the pmap).</summary>
+    public long MappedReads
+    {
+        get
+        {
+            long sum = 0;
+            for (var i = 0; i < MappedStripes; i++)
+            {
+                sum += Volatile.Read(ref _mappedReads[i * StripeSpacing]);
+            }
+
+            return sum;
+        }
+    }
+
     /// <summary>Read-aheads: VOP_GETPAGES sent ahead of a sequential reader, before any fault needed the pages.</summary>
     public long ReadAheads => Volatile.Read(ref _readAheads);
 
@@ -98,6 +122,9 @@ public sealed class PagerMetrics
 
     /// <summary>Counts a fault that hit.</summary>
     internal void CountHit() => Interlocked.Increment(ref _hits);
+
+    /// <summary>Counts a read served from mapped pages, on a stripe of its processor: mapped readers share no counter's cache line.</summary>
+    internal void CountMappedRead() => Interlocked.Increment(ref _mappedReads[(Thread.GetCurrentProcessorId() & (MappedStripes - 1)) * StripeSpacing]);
 
     /// <summary>Counts a read-ahead of <paramref name="pages"/> pages.</summary>
     internal void CountReadAhead(int pages)

@@ -18,4 +18,7 @@ public sealed record PagerPlacement
 
     /// <summary>Sends a request and waits for its reply (target, message, time-out); Akka's <c>Ask</c> when null.</summary>
     public Func<ICanTell, object, TimeSpan, Task<object>>? Ask { get; init; }
+
+    /// <summary>Scheduling points and observation of mapped reads (a harness's); none when null.</summary>
+    public IMappedReadHooks? MappedReads { get; init; }
 }

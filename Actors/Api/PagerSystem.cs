@@ -35,8 +35,13 @@ public sealed class PagerSystem
         Options = options;
         _home = placement.Home ?? system;
         _ask = placement.Ask ?? (static (target, message, timeout) => target.Ask<object>(message, timeout));
+        MappedReadHooks = placement.MappedReads;
         Memory = new PhysicalMemory(options.PageSize, options.FrameCount);
         Daemon = _home.ActorOf(ActorProps.Of(() => new PageDaemon(Memory, options)), "pagedaemon");
+
+        // Now, not when the daemon starts: a fault that finds no free frame before then must
+        // still reach it (its Shortage waits in the daemon's mailbox), or it waits for ever.
+        Memory.Daemon = Daemon;
     }
 
     /// <summary>The actor system the pager runs on.</summary>
@@ -69,6 +74,9 @@ public sealed class PagerSystem
         options.Validate();
         return new PagerSystem(system, options, placement ?? PagerPlacement.Default);
     }
+
+    /// <summary>The harness's hooks into mapped reads, if any.</summary>
+    internal IMappedReadHooks? MappedReadHooks { get; }
 
     /// <summary>Sends <paramref name="message"/> to <paramref name="target"/> and waits for the reply, at most <see cref="OperationTimeout"/>.</summary>
     internal Task<object> AskAsync(ICanTell target, object message) => _ask(target, message, OperationTimeout);
@@ -127,7 +135,7 @@ public sealed class PagerSystem
             throw new PagerException($"open {mount}:{path}: the vnode has no VM object (error {created.Error})");
         }
 
-        return new PagerFile(this, mount, path, mountRef, lookup.Vnode, created.Object);
+        return new PagerFile(this, mount, path, mountRef, lookup.Vnode, created.Object, Memory.MapOf(created.Object));
     }
 
     internal static T Expect<T>(object reply, string what) =>

@@ -30,6 +30,7 @@ public static class PagerConfiguration
             DirtyAge = config.GetTimeSpan($"{Vm}.dirty-age"),
             DaemonInterval = config.GetTimeSpan($"{Vm}.daemon-interval"),
             MaxVnodes = config.GetInt($"{Vm}.max-vnodes"),
+            MappedReads = config.GetBoolean($"{Vm}.mapped-reads"),
         };
         try
         {

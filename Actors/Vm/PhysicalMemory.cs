@@ -21,9 +21,18 @@ public sealed class PhysicalMemory
     private readonly byte[][] _slabs;
     private readonly int _framesPerSlab;
     private readonly PageMeta[] _meta;
+
+    /// <summary>Per frame: how many times it was unmapped. A mapping names the generation it was made at (<see cref="PageMap"/>).</summary>
+    private readonly long[] _mapGeneration;
+
+    /// <summary>Per frame: read through a mapping since the page daemon last looked (the pmap's referenced bit).</summary>
+    private readonly byte[] _referenced;
     private readonly int[] _free;
     private readonly Lock _lock = new();
     private readonly List<IActorRef> _waiters = [];
+
+    /// <summary>Each live VM object's pmap, by the object, for the files opened on it.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<IActorRef, PageMap> _maps = new();
     private int _freeCount;
 
     /// <summary>Makes the pool.</summary>
@@ -45,6 +54,8 @@ public sealed class PhysicalMemory
         }
 
         _meta = new PageMeta[frameCount];
+        _mapGeneration = new long[frameCount];
+        _referenced = new byte[frameCount];
         _free = new int[frameCount];
 
         // Hand out low frame numbers first: the free list is a stack.
@@ -91,6 +102,39 @@ public sealed class PhysicalMemory
         return new Span<byte>(_slabs[slab], (frame - (slab * _framesPerSlab)) * PageSize, PageSize);
     }
 
+    /// <summary>The frame's map generation, by reference: bumped by every unmap, read by mapped readers.</summary>
+    internal ref long MapGeneration(int frame) => ref _mapGeneration[frame];
+
+    /// <summary>Notes a read through a mapping (sets the referenced bit unless it is set: no store to a shared line on every read).</summary>
+    internal void Reference(int frame)
+    {
+        if (Volatile.Read(ref _referenced[frame]) == 0)
+        {
+            Volatile.Write(ref _referenced[frame], 1);
+        }
+    }
+
+    /// <summary>pmap_ts_referenced: whether the frame was read through a mapping since the last call, clearing the bit.</summary>
+    internal bool TestAndClearReferenced(int frame)
+    {
+        if (Volatile.Read(ref _referenced[frame]) == 0)
+        {
+            return false;
+        }
+
+        Volatile.Write(ref _referenced[frame], 0);
+        return true;
+    }
+
+    /// <summary>Records <paramref name="map"/> as the pmap of <paramref name="vmObject"/> (by the vnode that made it).</summary>
+    internal void RegisterMap(IActorRef vmObject, PageMap map) => _maps[vmObject] = map;
+
+    /// <summary>Forgets the pmap of a stopped object.</summary>
+    internal void ForgetMap(IActorRef vmObject) => _maps.TryRemove(vmObject, out _);
+
+    /// <summary>The pmap of <paramref name="vmObject"/>, or null (mapped reads off, or the object gone).</summary>
+    internal PageMap? MapOf(IActorRef vmObject) => _maps.TryGetValue(vmObject, out var map) ? map : null;
+
     /// <summary>Takes a free frame, with its metadata reset; false when none is free.</summary>
     internal bool TryAllocate(long pindex, out int frame)
     {
@@ -106,6 +150,7 @@ public sealed class PhysicalMemory
         }
 
         _meta[frame] = new PageMeta { PIndex = pindex, Prev = -1, Next = -1 };
+        _referenced[frame] = 0;
         return true;
     }
 

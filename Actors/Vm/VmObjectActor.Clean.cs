@@ -447,6 +447,13 @@ internal sealed partial class VmObjectActor
                     continue;
                 }
 
+                if (_memory.TestAndClearReferenced(frame))
+                {
+                    // pmap_ts_referenced: read through its mapping since the last look; it stays.
+                    Enqueue(frame, PageQueue.Active);
+                    continue;
+                }
+
                 if (meta.Dirty != 0)
                 {
                     Enqueue(frame, PageQueue.Laundry);
@@ -458,8 +465,10 @@ internal sealed partial class VmObjectActor
                 }
             }
 
-            // Still short: the oldest clean active pages go too.
-            if (freed < request.Target)
+            // Still short: the oldest clean active pages go too, those read through a mapping
+            // since the last look after the others (a second chance, not a refusal: a cache whose
+            // every page is read all the time must still give frames to faults waiting for one).
+            for (var pass = 0; pass < 2 && freed < request.Target; pass++)
             {
                 foreach (var frame in QueueSnapshot(PageQueue.Active))
                 {
@@ -469,7 +478,16 @@ internal sealed partial class VmObjectActor
                     }
 
                     ref var meta = ref _memory.Meta(frame);
-                    if (!meta.IsBusy && meta.Dirty == 0)
+                    if (meta.IsBusy || meta.Dirty != 0)
+                    {
+                        continue;
+                    }
+
+                    if (pass == 0 && _memory.TestAndClearReferenced(frame))
+                    {
+                        Enqueue(frame, PageQueue.Active);
+                    }
+                    else
                     {
                         FreePage(frame);
                         freed++;

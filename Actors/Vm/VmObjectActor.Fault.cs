@@ -377,6 +377,12 @@ internal sealed partial class VmObjectActor
             throw new ProtocolViolationException(37, $"{Self.Path}: fault on page {op.PIndex} found a page that is not fully valid (0x{meta.Valid:x2})");
         }
 
+        if (op.Write)
+        {
+            // The copy changes the page's bytes: no reader may be copying them meanwhile.
+            _map?.Remove(op.PIndex);
+        }
+
         op.OnFound?.Invoke(frame);
         if (op.Write)
         {
@@ -386,9 +392,24 @@ internal sealed partial class VmObjectActor
         _lastRead = op.PIndex + 1;
         Enqueue(frame, PageQueue.Active);
         Unbusy(frame);
+        MapIfReadable(op.PIndex, frame);
         PipRelease(1);
         op.OnDone(result, status);
         ReadAheadMarkReached(op.PIndex);
+    }
+
+    /// <summary>
+    /// pmap_enter after a fault or a read: the page becomes readable without a message once it
+    /// is fully valid and unbusied, of a live object. The first page of a read-ahead stays
+    /// unmapped, so the read that reaches it still comes here and asks for the next cluster.
+    /// </summary>
+    private void MapIfReadable(long pindex, int frame)
+    {
+        ref var meta = ref _memory.Meta(frame);
+        if (_map is not null && !_dead && !meta.IsBusy && meta.Valid == _fullMask && pindex != _readAheadMark)
+        {
+            _map.Enter(pindex, frame);
+        }
     }
 
     private void ZeroInvalidBlocks(int frame)
@@ -478,6 +499,7 @@ internal sealed partial class VmObjectActor
             var to = (int)Math.Min(_pageSize, end - pageStart);
             _memory.FrameSpan(frame).Slice(from, to - from).CopyTo(destination[(int)(pageStart + from - start)..]);
             Enqueue(frame, PageQueue.Active);
+            MapIfReadable(p, frame);
         }
 
         _lastRead = lastPage + 1;

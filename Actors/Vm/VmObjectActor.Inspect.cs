@@ -47,6 +47,19 @@ internal sealed partial class VmObjectActor
         return new VmObjectSnapshot(_size, _sizePages, _pip, _dead, pages, sleepers, _vnodeWaiters.Count + _clusterWaiters.Count, _frameWaiters.Count, _pipWaiters.Count, _requests.Count);
     }
 
+    /// <summary>The bytes of resident page <paramref name="pindex"/> now (empty when not resident). Call only between deliveries.</summary>
+    internal ReadOnlySpan<byte> PageBytes(long pindex) =>
+        _pages.TryGetValue(pindex, out var frame) ? _memory.FrameSpan(frame) : [];
+
+    /// <summary>The frame of resident page <paramref name="pindex"/>, or -1.</summary>
+    internal int FrameOfPage(long pindex) => _pages.TryGetValue(pindex, out var frame) ? frame : -1;
+
+    /// <summary>The pmap's mappings now (page, frame, generation, whether the frame's generation is still the mapping's); none when mapped reads are off.</summary>
+    internal IEnumerable<(long PIndex, int Frame, uint Generation, bool Current)> Mappings() => _map?.Entries() ?? [];
+
+    /// <summary>The size mapped readers bound their reads by, -1 when they may not read; null when mapped reads are off.</summary>
+    internal long? MappedSize => _map?.PublishedSize;
+
     /// <summary>The vnode this object pages through (its handle), or null once dead.</summary>
     internal IActorRef? Handle => _vnode;
 }

@@ -48,6 +48,7 @@ internal sealed partial class VmObjectActor
 
             if (eofPage >= 0 && TryLookup(eofPage, out var eofFrame))
             {
+                _map?.Remove(eofPage);
                 _memory.FrameSpan(eofFrame)[tail..].Clear();
                 var from = (tail + PageGeometry.BlockSize - 1) / PageGeometry.BlockSize * PageGeometry.BlockSize;
                 ClearDirty(eofFrame, PageGeometry.BlockMask(from, _pageSize));
@@ -66,6 +67,10 @@ internal sealed partial class VmObjectActor
     private void OnTerminate(VmObjectProtocol.TerminateObject request, IActorRef replyTo)
     {
         _dead = true;
+
+        // Reads of a dead object are refused (open the file again), mapped or not: a detached
+        // object keeps its pages, but no client reads them without a message any more.
+        _map?.Close();
 
         // §2.4 a: faults sleeping on the vnode lock or on a free frame wake, look again, find the
         // object dead and fail. The vnode lock they wait for is held by this destroy, and is only

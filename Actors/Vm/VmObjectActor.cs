@@ -30,6 +30,9 @@ internal sealed partial class VmObjectActor : ActorBase
     /// <summary>size in pages: ceil(vnp_size / page size).</summary>
     private long _sizePages;
 
+    /// <summary>The pmap: pages clients read without a message; null when mapped reads are off.</summary>
+    private readonly PageMap? _map;
+
     /// <summary>Resident pages: pindex → frame.</summary>
     private readonly Dictionary<long, int> _pages = [];
 
@@ -99,8 +102,9 @@ internal sealed partial class VmObjectActor : ActorBase
     /// <summary>The exception that is stopping this object, if one is.</summary>
     private Exception? _failure;
 
-    public VmObjectActor(IActorRef vnode, PhysicalMemory memory, PagerOptions options, long size, IActorRef? daemon, string file = "")
+    public VmObjectActor(IActorRef vnode, PhysicalMemory memory, PagerOptions options, long size, IActorRef? daemon, string file = "", PageMap? map = null)
     {
+        _map = map;
         _vnode = vnode;
         _file = file;
         _memory = memory;
@@ -137,6 +141,10 @@ internal sealed partial class VmObjectActor : ActorBase
     {
         Inspection.ActorInstances.Stopped(Context);
         _daemon?.Tell(new PageDaemon.Unregister(Self), Self);
+
+        // No reader may copy a frame once it can be reused.
+        _map?.Close();
+        _memory.ForgetMap(Self);
 
         // Frames go back to the pool, whatever stopped the object, except frames of store I/O
         // still in flight: the store may yet read into or write from them, and a frame reused
@@ -302,6 +310,11 @@ internal sealed partial class VmObjectActor : ActorBase
     {
         _size = size;
         _sizePages = (size + _pageSize - 1) / _pageSize;
+        if (!_dead)
+        {
+            // Shrinking, the pages past the end were unmapped before this.
+            _map?.PublishSize(size);
+        }
     }
 
     private void PipAdd(int n)
@@ -426,6 +439,7 @@ internal sealed partial class VmObjectActor : ActorBase
     private void FreePage(int frame)
     {
         ref var meta = ref _memory.Meta(frame);
+        _map?.Remove(meta.PIndex);
         Dequeue(frame);
         if (meta.IsBusy)
         {
@@ -446,6 +460,7 @@ internal sealed partial class VmObjectActor : ActorBase
     private void XBusy(int frame)
     {
         ref var meta = ref _memory.Meta(frame);
+        _map?.Remove(meta.PIndex);
         if (!meta.IsBusy)
         {
             AddBusy(1);
@@ -552,6 +567,7 @@ internal sealed partial class VmObjectActor : ActorBase
                     ClearDirty(frame, op.Mask);
                     break;
                 case PageOpKind.ClearValid:
+                    _map?.Remove(op.PIndex);
                     ClearDirty(frame, _fullMask);
                     meta.Valid = 0;
                     break;
@@ -602,7 +618,7 @@ internal sealed partial class VmObjectActor : ActorBase
             {
                 ref var meta = ref _memory.Meta(frame);
                 var busy = meta.IsExclusiveBusy ? "exclusive" : meta.SharedBusy > 0 ? $"shared({meta.SharedBusy})" : "none";
-                states[i] = new VmObjectProtocol.PageState(pindex, true, meta.Valid, meta.Dirty, busy, meta.Queue.ToString().ToLowerInvariant());
+                states[i] = new VmObjectProtocol.PageState(pindex, true, meta.Valid, meta.Dirty, busy, meta.Queue.ToString().ToLowerInvariant(), _map?.IsMapped(pindex) ?? false);
             }
             else
             {

@@ -145,9 +145,16 @@ internal sealed partial class VnodeActor
         var settings = _settings;
         var size = _size;
         var self = Self;
+        var map = settings.Options.MappedReads ? new PageMap(settings.Memory) : null;
         _object = Context.ActorOf(
-            ActorProps.Of(() => new VmObjectActor(self, settings.Memory, settings.Options, size, settings.Daemon, settings.File)),
+            ActorProps.Of(() => new VmObjectActor(self, settings.Memory, settings.Options, size, settings.Daemon, settings.File, map)),
             "object-" + (++_objectGeneration).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        if (map is not null)
+        {
+            // Before the reply: whoever opens the file finds the object's pmap.
+            settings.Memory.RegisterMap(_object, map);
+        }
+
         Context.Watch(_object);
         if (reference)
         {

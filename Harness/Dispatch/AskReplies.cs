@@ -72,6 +72,30 @@ internal sealed class AskReplies(DeterministicSystem owner) : IExternalEventSour
         return promise.Task;
     }
 
+    /// <summary>A task that completes in a step the strategy chooses, with no message sent: a scheduling point for client code.</summary>
+    public Task<object> Yield()
+    {
+        int number;
+        lock (_lock)
+        {
+            number = ++_asks;
+        }
+
+        var promise = new Promise(this, ((ExtendedActorSystem)owner.System).Provider, number);
+        lock (_lock)
+        {
+            _pending.Add((promise, YieldToken.Instance, $"yield {number}"));
+        }
+
+        return promise.Task;
+    }
+
+    /// <summary>What a yield completes with.</summary>
+    private sealed class YieldToken
+    {
+        public static YieldToken Instance { get; } = new();
+    }
+
     private void Hold(Promise promise, object message)
     {
         lock (_lock)

@@ -136,6 +136,13 @@ public sealed class DeterministicSystem
     }
 
     /// <summary>
+    /// A scheduling point for client code: the task completes, and code awaiting it continues
+    /// inline, in a step the strategy chooses among the others, so actors' turns can run between
+    /// the code before and after it.
+    /// </summary>
+    public Task Yield() => _replies.Yield();
+
+    /// <summary>
     /// Asks <paramref name="target"/> with a reply that is a scheduling choice: the task completes,
     /// and code awaiting it continues inline, in the step that delivers the reply. Fails with
     /// <see cref="AskTimeoutException"/> after <paramref name="timeout"/> of virtual time.

@@ -18,13 +18,14 @@ public static class ConformanceScenarios
         new TruncateRace(),
         new DestroyRace(),
         new SequentialRead(),
+        .. MappedReadScenarios.All,
     ];
 
     /// <summary>The scenario called <paramref name="name"/>.</summary>
     public static Scenario Named(string name) =>
         All.FirstOrDefault(s => s.Name == name) ?? throw new ArgumentException($"no scenario '{name}'; known: {string.Join(", ", All.Select(s => s.Name))}", nameof(name));
 
-    private static byte[] Pattern(int length, int seed)
+    internal static byte[] Pattern(int length, int seed)
     {
         var bytes = new byte[length];
         for (var i = 0; i < length; i++)

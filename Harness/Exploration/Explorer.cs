@@ -115,7 +115,7 @@ public sealed partial class Explorer : IDisposable
 
         var io = new FaultyIoEvents(store, scenario.FaultBudget);
         dispatcher.AddExternalSource(io);
-        var monitor = new PagerMonitor(scenario.Options.PageSize, _instances);
+        var monitor = new PagerMonitor(scenario.Options.PageSize, _instances) { Steps = () => dispatcher.StepCount };
         store.OperationQueued += monitor.OnOperationQueued;
         io.Finished += monitor.OnOperationFinished;
         dispatcher.MessageDelivered += monitor.OnDelivered;
@@ -130,7 +130,7 @@ public sealed partial class Explorer : IDisposable
             {
                 // Starting the pager makes its actors, and the scenario's first awaits run inline:
                 // both step the dispatcher, so a monitor can already object.
-                var pagerSystem = PagerSystem.Start(system.System, scenario.Options, new PagerPlacement { Home = system.Home, Ask = system.Ask });
+                var pagerSystem = PagerSystem.Start(system.System, scenario.Options, new PagerPlacement { Home = system.Home, Ask = system.Ask, MappedReads = new MappedReadSteps(system, monitor) });
                 pagerSystem.Mount("m", store, pager);
                 var workload = StartWorkload(scenario, new ScenarioContext(system, pagerSystem, store));
                 violation = Drive(dispatcher, monitor, workload, Make);
@@ -140,7 +140,7 @@ public sealed partial class Explorer : IDisposable
                 violation = Make(broken.Rule, broken.Description);
             }
 
-            return new RunResult(seed, dispatcher.StepCount, dispatcher.Trace.Hash, violation, recorder.Choices, recorder.Counts);
+            return new RunResult(seed, dispatcher.StepCount, dispatcher.Trace.Hash, violation, recorder.Choices, recorder.Counts) { MappedReads = monitor.MappedCounts };
         }
         finally
         {
@@ -157,6 +157,7 @@ public sealed partial class Explorer : IDisposable
     {
         while (true)
         {
+            monitor.ThrowPending();
             if (_errors.First is { } error)
             {
                 return make(ErrorListener.RuleOf(error), "an actor failed: " + ErrorListener.Describe(error));

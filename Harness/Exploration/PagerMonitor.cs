@@ -15,7 +15,7 @@ namespace ActorPager.Harness.Exploration;
 /// the vnode lock). At the end of a run it checks liveness: pip drained, no sleeper left, every
 /// Pend completed. A broken rule throws <see cref="RuleViolatedException"/> from the step.
 /// </summary>
-internal sealed class PagerMonitor
+internal sealed partial class PagerMonitor
 {
     private readonly int _pageSize;
     private readonly byte _full;
@@ -29,7 +29,8 @@ internal sealed class PagerMonitor
     private readonly List<SimulatedOperation> _queuedThisStep = [];
     private readonly HashSet<long> _pendingOps = [];
     private readonly HashSet<long> _failedOps = [];
-    private readonly Dictionary<string, bool> _vnodeFree = new(StringComparer.Ordinal);
+    /// <summary>Each vnode's turn after its last delivery (0 when free).</summary>
+    private readonly Dictionary<string, long> _vnodeTurn = new(StringComparer.Ordinal);
 
     private sealed class PutInfo(VnodeProtocol.PutPages request, long vnodeSize)
     {
@@ -105,7 +106,13 @@ internal sealed class PagerMonitor
             case VmObjectActor obj:
                 _actors[delivery.Recipient] = recipient;
                 OnObjectDelivery(delivery.Recipient, obj, message);
-                CheckObject(delivery.Recipient, obj.Inspect());
+                var snapshot = obj.Inspect();
+                CheckObject(delivery.Recipient, snapshot);
+                CheckMappings(delivery.Recipient, obj, snapshot, delivery.Step);
+                break;
+            case null when _contentOpen.ContainsKey(delivery.Recipient):
+                // A VM object that stopped in this delivery: its pages' versions end here.
+                ObjectGone(delivery.Recipient, delivery.Step);
                 break;
         }
     }
@@ -113,12 +120,15 @@ internal sealed class PagerMonitor
     private void OnVnodeDelivery(string path, VnodeActor vnode, object message, SimulatedOperation[] queued)
     {
         var state = vnode.Inspect();
-        var wasFree = _vnodeFree.GetValueOrDefault(path, true);
-        _vnodeFree[path] = state.Turn == 0;
+        var heldTurn = _vnodeTurn.GetValueOrDefault(path);
+        var wasFree = heldTurn == 0;
+        _vnodeTurn[path] = state.Turn;
         switch (message)
         {
             case VnodeProtocol.GetPages get:
-                OnGetPagesSent(get, state);
+                // A getpages that meets another VOP's turn is refused (LockBusy) and sent again
+                // after it: it is checked against the size it will then meet, not this one.
+                OnGetPagesSent(get, state, refused: !wasFree && get.LockToken != heldTurn);
                 break;
             case VnodeProtocol.PutPages put:
                 var info = new PutInfo(put, state.Size);
@@ -137,7 +147,7 @@ internal sealed class PagerMonitor
     }
 
     /// <summary>Rules 2, 3, 14 on a getpages as the vnode receives it.</summary>
-    internal void OnGetPagesSent(VnodeProtocol.GetPages get, VnodeSnapshot vnode)
+    internal void OnGetPagesSent(VnodeProtocol.GetPages get, VnodeSnapshot vnode, bool refused = false)
     {
         var obj = PathOf(get.Object);
         var eofPage = (vnode.Size + _pageSize - 1) / _pageSize;
@@ -149,7 +159,7 @@ internal sealed class PagerMonitor
             }
         }
 
-        if (get.Pages[get.ReqPage].PIndex >= eofPage)
+        if (!refused && get.Pages[get.ReqPage].PIndex >= eofPage)
         {
             throw new RuleViolatedException(14, $"getpages #{get.RequestId} requests page {get.Pages[get.ReqPage].PIndex} at or past EOF page {eofPage}");
         }
@@ -157,6 +167,7 @@ internal sealed class PagerMonitor
         _gets[(obj, get.RequestId)] = get;
         if (ObjectAt(obj) is { } o)
         {
+            CheckUnmapped(obj, o, get);
             var pages = o.Inspect().Pages.ToDictionary(p => p.PIndex);
             foreach (var page in get.Pages)
             {

@@ -171,7 +171,7 @@ public sealed class CleanTests(ITestOutputHelper output) : PagerTestKit(output)
         var (request, obj) = Assert.Single(pending);
         obj.Tell(Scripts.Completion(request, success: false), ActorRefs.Nobody);
         Assert.False(rig.Reply<VmObjectProtocol.CleanReply>(clean, "clean").AllClean);
-        Assert.Equal(new VmObjectProtocol.PageState(3, true, Rig.Full, Rig.Full, "none", "active"), rig.PageState(file.VmObject, 3));
+        Assert.Equal(new VmObjectProtocol.PageState(3, true, Rig.Full, Rig.Full, "none", "active", Mapped: true), rig.PageState(file.VmObject, 3));
         rig.AssertQuiet(file.VmObject);
         rig.AssertClean();
     }
@@ -189,7 +189,7 @@ public sealed class CleanTests(ITestOutputHelper output) : PagerTestKit(output)
         Assert.False(reply.AllClean);
         Assert.Equal(2, reply.PagesWritten);
         Assert.Equal(1, reply.Rtvals[status]);
-        Assert.Equal(new VmObjectProtocol.PageState(5, true, Rig.Full, Rig.Full, "none", "active"), rig.PageState(file.VmObject, 5));
+        Assert.Equal(new VmObjectProtocol.PageState(5, true, Rig.Full, Rig.Full, "none", "active", Mapped: true), rig.PageState(file.VmObject, 5));
         Assert.Equal(0, rig.PageState(file.VmObject, 4).Dirty);
         Assert.Single(rig.Recorder.Puts);
         rig.AssertQuiet(file.VmObject);
@@ -219,7 +219,7 @@ public sealed class CleanTests(ITestOutputHelper output) : PagerTestKit(output)
         rig.Recorder.OnPut = (request, call) => Scripts.AnswerPut(request, call, _ => PagerStatus.Bad);
         Dirty(rig, file, 2);
         Clean(rig, file);
-        Assert.Equal(new VmObjectProtocol.PageState(2, true, Rig.Full, 0, "none", "active"), rig.PageState(file.VmObject, 2));
+        Assert.Equal(new VmObjectProtocol.PageState(2, true, Rig.Full, 0, "none", "active", Mapped: true), rig.PageState(file.VmObject, 2));
         Assert.Equal(Rig.Pattern(2 * Page), rig.StoreBytes("f", 2 * Page, 1)[0]);
         rig.AssertQuiet(file.VmObject);
         rig.AssertClean();

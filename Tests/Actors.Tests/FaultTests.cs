@@ -31,7 +31,7 @@ public sealed class FaultTests(ITestOutputHelper output) : PagerTestKit(output)
         var reply = Fault(rig, file, pindex);
         Assert.Equal(new VmObjectProtocol.FaultReply(pindex, FaultResult.Read, PagerStatus.Ok), reply);
         var state = rig.PageState(file.VmObject, pindex);
-        Assert.Equal(new VmObjectProtocol.PageState(pindex, true, Rig.Full, 0, "none", "active"), state);
+        Assert.Equal(new VmObjectProtocol.PageState(pindex, true, Rig.Full, 0, "none", "active", Mapped: true), state);
         rig.AssertQuiet(file.VmObject);
         rig.AssertClean();
     }
@@ -241,7 +241,7 @@ public sealed class FaultTests(ITestOutputHelper output) : PagerTestKit(output)
         rig.Ask<VmObjectProtocol.ReadReply>(file.VmObject, new VmObjectProtocol.Read(Page, bytes));
         Assert.True(bytes.AsSpan(0, 2048).IndexOfAnyExcept((byte)0x77) < 0);
         Assert.True(bytes.AsSpan(2048).IndexOfAnyExcept((byte)0) < 0, "the invalid blocks are zero-filled");
-        Assert.Equal(new VmObjectProtocol.PageState(1, true, Rig.Full, 0, "none", "active"), rig.PageState(file.VmObject, 1));
+        Assert.Equal(new VmObjectProtocol.PageState(1, true, Rig.Full, 0, "none", "active", Mapped: true), rig.PageState(file.VmObject, 1));
         rig.AssertClean();
     }
 

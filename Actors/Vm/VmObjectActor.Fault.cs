@@ -219,6 +219,7 @@ internal sealed partial class VmObjectActor
         if (request.Fault is not { } op)
         {
             ReadAheadDone(frame, reply.Status);
+            MapCluster(request.First, request.Last);
             GetPagesAnswered(refused: false);
             return;
         }
@@ -243,6 +244,8 @@ internal sealed partial class VmObjectActor
                 op.OnDone(FaultResult.Failed, reply.Status);
                 break;
         }
+
+        MapCluster(request.First, request.Last);
 
         // Parked faults run after the sleepers this reply woke (queued above), so the next
         // cluster starts where this one ended and is seen as sequential.
@@ -409,6 +412,22 @@ internal sealed partial class VmObjectActor
         if (_map is not null && !_dead && !meta.IsBusy && meta.Valid == _fullMask && pindex != _readAheadMark)
         {
             _map.Enter(pindex, frame);
+        }
+    }
+
+    /// <summary>
+    /// Prefault (vm_fault's pmap_enter of the neighbours): the pages a getpages read that came
+    /// out valid and unbusied are mapped at once, so a reader going through the cluster, or
+    /// through a read-ahead, copies them with no message (except the read-ahead's mark).
+    /// </summary>
+    private void MapCluster(long first, long last)
+    {
+        for (var p = first; p <= last; p++)
+        {
+            if (TryLookup(p, out var frame))
+            {
+                MapIfReadable(p, frame);
+            }
         }
     }
 

@@ -25,6 +25,7 @@
     objects: [],
     cluster: null,
     members: new Map(),
+    regions: [],
     rows: new Map(),
     samples: [],
   };
@@ -326,10 +327,16 @@
     for (const m of c.members) {
       state.members.set(m.address, m);
     }
-    const regions = new Map(c.regions.map(r => [r.address, r]));
+    // While the shard coordinator moves (a failover), the report has no shards: keep the last ones, and say so.
+    const stale = c.enabled && c.regions.length === 0 && state.regions.length > 0;
+    if (!stale) {
+      state.regions = c.regions;
+    }
+    const regions = new Map(state.regions.map(r => [r.address, r]));
     $('cluster-summary').textContent = c.enabled
       ? c.members.length + ' members seen by ' + shortNode(c.self) + '; ' + c.files.length + ' files owned' +
-        (c.unanswered.length ? '; no answer from ' + c.unanswered.map(shortNode).join(', ') : '')
+        (c.unanswered.length ? '; no answer from ' + c.unanswered.map(shortNode).join(', ') : '') +
+        (stale ? '; the shard coordinator did not answer, shards are as it last said' : '')
       : 'One node, no cluster: every file is owned here ("local"). ' + c.files.length + ' files open.';
     const tbody = $('members').tBodies[0];
     tbody.replaceChildren(...[...state.members.values()].sort((a, b) => a.address < b.address ? -1 : 1).map(m => {

@@ -15,11 +15,8 @@ public sealed class LiveViewTests
     [BrowserFact]
     public async Task FilesView_WriteThroughTheApi_PageMapShowsDirtyPagesThenCleanOnes()
     {
-        var server = new InProcessServer(TokenServer.Token);
-        await server.InitializeAsync();
-        try
+        await WithServerAsync(TokenServer.Token, async (server, browser) =>
         {
-            using var browser = Browser.Start();
             Open(browser, server, TokenServer.Token);
 
             // Three pages written through the API, not synced: dirty in the cache.
@@ -42,21 +39,14 @@ public sealed class LiveViewTests
             var cell = browser.Driver.FindElement(By.CssSelector("#pagemap-grid [data-state='clean']"));
             Assert.Equal("C", cell.Text);
             Assert.StartsWith("page 0: clean", cell.GetDomAttribute("aria-label"), StringComparison.Ordinal);
-        }
-        finally
-        {
-            await server.DisposeAsync();
-        }
+        });
     }
 
     [BrowserFact]
     public async Task Keyboard_TabToAFileRowAndEnter_OpensItsPageMap()
     {
-        var server = new InProcessServer();
-        await server.InitializeAsync();
-        try
+        await WithServerAsync(null, async (server, browser) =>
         {
-            using var browser = Browser.Start();
             await server.Client.WriteAsync("kb/one.txt", 0, new byte[5000]);
             Open(browser, server, null);
             browser.WaitFor("the file's row", d => d.FindElement(By.CssSelector("#files tr[data-path='kb/one.txt']")));
@@ -74,21 +64,14 @@ public sealed class LiveViewTests
             WaitForStates(browser, "dirty", 2);
             Assert.Equal("pagemap-title", browser.Driver.SwitchTo().ActiveElement().GetDomAttribute("id"));
             Assert.Equal("Page map of kb/one.txt", browser.ById("pagemap-title").Text);
-        }
-        finally
-        {
-            await server.DisposeAsync();
-        }
+        });
     }
 
     [BrowserFact]
     public async Task Token_WrongThenRight_SaysItWasRefusedThenGoesLive()
     {
-        var server = new InProcessServer(TokenServer.Token);
-        await server.InitializeAsync();
-        try
+        await WithServerAsync(TokenServer.Token, async (server, browser) =>
         {
-            using var browser = Browser.Start();
             browser.Driver.Navigate().GoToUrl(new Uri(server.Address, "/ui"));
             var message = browser.WaitFor("the 'needs a token' message", d => Shown(d, "token"))!;
             Assert.Contains("This server needs a token (401 Unauthorized", message.Text, StringComparison.Ordinal);
@@ -102,11 +85,7 @@ public sealed class LiveViewTests
             EnterToken(browser, TokenServer.Token);
             browser.WaitFor("the message to go and the view to be live", d => !d.FindElement(By.Id("message")).Displayed && d.FindElement(By.Id("status")).Text.StartsWith("live", StringComparison.Ordinal));
             Assert.Equal(TokenServer.Token, browser.Driver.ExecuteScript("return sessionStorage.getItem('actorpager.token')"));
-        }
-        finally
-        {
-            await server.DisposeAsync();
-        }
+        });
     }
 
     [BrowserFact]
@@ -139,11 +118,8 @@ public sealed class LiveViewTests
     [BrowserFact]
     public async Task Counters_AfterFaultsAndSyncWrites_ChartsTheirTotals()
     {
-        var server = new InProcessServer();
-        await server.InitializeAsync();
-        try
+        await WithServerAsync(null, async (server, browser) =>
         {
-            using var browser = Browser.Start();
             Open(browser, server, null);
             browser.ById("tab-counters").Click();
             // A partial last page is read before it is written (a fault and a getpages); the sync write's putpages answers OK.
@@ -160,6 +136,18 @@ public sealed class LiveViewTests
             Assert.Contains("OK ", browser.Driver.FindElement(By.CssSelector("[data-chart='rtvals'] .chart-legend")).Text, StringComparison.Ordinal);
             browser.WaitFor("a drawn line", d => d.FindElements(By.CssSelector("[data-chart='putpages'] polyline")).Count == 1);
             browser.Screenshot("counters");
+        });
+    }
+
+    /// <summary>Runs <paramref name="test"/> with a page server in this process (requiring <paramref name="token"/>, when one) and a browser; stops both after.</summary>
+    internal static async Task WithServerAsync(string? token, Func<InProcessServer, Browser, Task> test)
+    {
+        var server = new InProcessServer(token);
+        await server.InitializeAsync();
+        try
+        {
+            using var browser = Browser.Start();
+            await test(server, browser);
         }
         finally
         {

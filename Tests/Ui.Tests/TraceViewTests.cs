@@ -25,30 +25,30 @@ public sealed partial class TraceViewTests
         Assert.True(File.Exists(html), report);
         Assert.True(File.Exists(Path.ChangeExtension(html, ".txt")), report);
 
-        var server = new InProcessServer();
-        await server.InitializeAsync();
         try
         {
-            using var browser = Browser.Start();
-            LiveViewTests.Open(browser, server, null);
-            browser.ById("tab-trace").Click();
-            browser.ById("trace-file").SendKeys(html);
-            browser.WaitFor("the trace to load", d => d.FindElement(By.Id("trace")).GetDomAttribute("data-loaded") == "true");
-            AssertHighlighted(browser, original, shrunk);
+            await LiveViewTests.WithServerAsync(null, (server, browser) =>
+            {
+                OpenTrace(browser, server, html);
+                browser.WaitFor("the trace to load", d => d.FindElement(By.Id("trace")).GetDomAttribute("data-loaded") == "true");
+                AssertHighlighted(browser, original, shrunk);
 
-            // The button takes the keyboard's focus to the violating row.
-            browser.Driver.FindElement(By.CssSelector("#trace-shrunk button")).Click();
-            Assert.Equal(shrunk.ToString(CultureInfo.InvariantCulture), browser.Driver.SwitchTo().ActiveElement().GetDomAttribute("data-step"));
-            browser.Screenshot("trace");
+                browser.Screenshot("trace");
 
-            // The same file, opened by itself (no server): the same view.
-            browser.Driver.Navigate().GoToUrl(new Uri(html));
-            browser.WaitFor("the page's trace", d => d.FindElement(By.Id("trace")).GetDomAttribute("data-loaded") == "true");
-            AssertHighlighted(browser, original, shrunk);
+                // The button takes the keyboard's focus to the violating row.
+                browser.Driver.FindElement(By.CssSelector("#trace-shrunk button")).Click();
+                Assert.Equal(shrunk.ToString(CultureInfo.InvariantCulture), browser.Driver.SwitchTo().ActiveElement().GetDomAttribute("data-step"));
+                browser.Screenshot("trace-step");
+
+                // The same file, opened by itself (no server): the same view.
+                browser.Driver.Navigate().GoToUrl(new Uri(html));
+                browser.WaitFor("the page's trace", d => d.FindElement(By.Id("trace")).GetDomAttribute("data-loaded") == "true");
+                AssertHighlighted(browser, original, shrunk);
+                return Task.CompletedTask;
+            });
         }
         finally
         {
-            await server.DisposeAsync();
             Directory.Delete(dir, recursive: true);
         }
     }
@@ -58,22 +58,28 @@ public sealed partial class TraceViewTests
     {
         var file = Path.Combine(Path.GetTempPath(), "actorpager-ui-not-a-trace-" + Guid.NewGuid().ToString("N") + ".html");
         await File.WriteAllTextAsync(file, "<html><body>hello</body></html>");
-        var server = new InProcessServer();
-        await server.InitializeAsync();
         try
         {
-            using var browser = Browser.Start();
-            LiveViewTests.Open(browser, server, null);
-            browser.ById("tab-trace").Click();
-            browser.ById("trace-file").SendKeys(file);
-            var message = browser.WaitFor("the error", d => d.FindElement(By.CssSelector("#trace .trace-error")));
-            Assert.Contains("is not a trace written by actorpager check: it has no trace data", message.Text, StringComparison.Ordinal);
+            await LiveViewTests.WithServerAsync(null, (server, browser) =>
+            {
+                OpenTrace(browser, server, file);
+                var message = browser.WaitFor("the error", d => d.FindElement(By.CssSelector("#trace .trace-error")));
+                Assert.Contains("is not a trace written by actorpager check: it has no trace data", message.Text, StringComparison.Ordinal);
+                return Task.CompletedTask;
+            });
         }
         finally
         {
-            await server.DisposeAsync();
             File.Delete(file);
         }
+    }
+
+    /// <summary>Opens the live view's Trace tab and chooses <paramref name="file"/> in its file input.</summary>
+    private static void OpenTrace(Browser browser, InProcessServer server, string file)
+    {
+        LiveViewTests.Open(browser, server, null);
+        browser.ById("tab-trace").Click();
+        browser.ById("trace-file").SendKeys(file);
     }
 
     private static void AssertHighlighted(Browser browser, long original, long shrunk)

@@ -41,12 +41,15 @@ public static partial class TraceRenderer
     {
         var json = ToJson(original, shrunk, title, pager, scenario);
         var html = new StringBuilder(json.Length + 32_768);
-        html.Append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
-        html.Append("<title>").Append(WebUtility.HtmlEncode(title)).Append("</title>\n<style>\n").Append(Asset("ui.css")).Append("</style>\n</head>\n");
+        // Well-formed XHTML as well as HTML, as ToHtml's page is: the style and script sit in CDATA
+        // sections behind comments (/*<![CDATA[*/ ... /*]]>*/), which an HTML parser reads as
+        // comments; the JSON has no < or & (the encoder escapes them).
+        html.Append("<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\" lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n");
+        html.Append("<title>").Append(WebUtility.HtmlEncode(title)).Append("</title>\n<style>/*<![CDATA[*/\n").Append(Asset("ui.css")).Append("/*]]>*/</style>\n</head>\n");
         html.Append("<body class=\"trace-page\">\n<main id=\"main\"><div id=\"trace\" class=\"trace\"></div></main>\n");
         html.Append("<noscript><pre>").Append(WebUtility.HtmlEncode(ToText(shrunk))).Append("</pre></noscript>\n");
         html.Append("<script type=\"application/json\" id=\"trace-data\">").Append(json).Append("</script>\n");
-        html.Append("<script>\n").Append(Asset("trace.js")).Append("</script>\n</body>\n</html>\n");
+        html.Append("<script>/*<![CDATA[*/\n").Append(Asset("trace.js")).Append("/*]]>*/</script>\n</body>\n</html>\n");
         return html.ToString();
     }
 
@@ -87,8 +90,8 @@ public static partial class TraceRenderer
             ?? throw new InvalidOperationException($"the Harness assembly lacks its embedded ui/{name}");
         using var reader = new StreamReader(stream, Encoding.UTF8);
 
-        // Inline in a page: a "</script" or "</style" in the text would end the element early.
-        return reader.ReadToEnd().Replace("</", "<\\/", StringComparison.Ordinal);
+        // Inline in a page: a "</script" or "</style" in the text would end the element early, a "]]>" the CDATA section.
+        return reader.ReadToEnd().Replace("</", "<\\/", StringComparison.Ordinal).Replace("]]>", "]] >", StringComparison.Ordinal);
     }
 
     private sealed record TraceDocument(string Format, string Title, string Pager, string Scenario, TraceRun Original, TraceRun Shrunk);

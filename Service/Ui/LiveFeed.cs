@@ -229,18 +229,18 @@ internal sealed class LiveFeed
     }
 
     /// <summary>The page map of <paramref name="path"/>: its stat, then the states of its pages (up to max-page-states).</summary>
-    private async Task<PageMap> PageMapAsync(PageService service, string path)
+    private async Task<LivePageMap> PageMapAsync(PageService service, string path)
     {
         try
         {
             var stat = await service.Files.StatAsync(path).ConfigureAwait(false);
             var count = (int)Math.Min(stat.SizePages, _server.Settings.MaxPageStates);
             var pages = count == 0 ? [] : await service.Files.PagesAsync(path, 0, count).ConfigureAwait(false);
-            return new PageMap(path, stat.Size, stat.SizePages, stat.Owner ?? service.NodeName, stat.Generation, [.. pages.Select(PageCells.From)], null);
+            return new LivePageMap(path, stat.Size, stat.SizePages, stat.Owner ?? service.NodeName, stat.Generation, [.. pages.Select(PageCells.From)], null);
         }
         catch (Exception e) when (e is Actors.PagerException or Akka.Actor.AskTimeoutException or TimeoutException or FileUnavailableException or ObjectDisposedException)
         {
-            return new PageMap(path, 0, 0, null, 0, [], e.Message);
+            return new LivePageMap(path, 0, 0, null, 0, [], e.Message);
         }
     }
 

@@ -43,9 +43,9 @@ internal sealed record LiveGauges(int Frames, int FreeFrames, long Objects, long
 /// <param name="Generation">The owner's ownership generation.</param>
 /// <param name="Pages">The first pages of the file (at most <c>max-page-states</c>), one cell each.</param>
 /// <param name="Error">Why the map could not be read this time (the file is moving, say), or null.</param>
-internal sealed record PageMap(string Path, long Size, long SizePages, string? Owner, long Generation, IReadOnlyList<PageCell> Pages, string? Error);
+internal sealed record LivePageMap(string Path, long Size, long SizePages, string? Owner, long Generation, IReadOnlyList<PageCell> Pages, string? Error);
 
-/// <summary>One page in a <see cref="PageMap"/>.</summary>
+/// <summary>One page in a <see cref="LivePageMap"/>.</summary>
 /// <param name="Index">The page index.</param>
 /// <param name="State">What the map shows: see <see cref="PageCells.Classify"/>.</param>
 /// <param name="Resident">In memory.</param>
@@ -90,7 +90,8 @@ internal static class PageCells
     /// <summary>The cell of <paramref name="page"/>.</summary>
     public static PageCell From(PageInfo page)
     {
-        // The pager keeps no table of mapped pages yet: when PageInfo carries one, this is the line to change.
+        // The pager keeps no table of mapped pages on this branch: once PageInfo carries one (its
+        // Mapped, filled by FileTable and by the entities' FileProtocol.PageEntry), this is the line to change.
         const bool mapped = false;
         return new PageCell(page.Index, Classify(page.Resident, page.Valid, page.Dirty, page.Busy, mapped), page.Resident, page.Valid, page.Dirty, page.Busy, page.Queue, mapped);
     }

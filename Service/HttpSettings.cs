@@ -36,6 +36,9 @@ internal sealed record HttpSettings
     /// <summary>How long a graceful shutdown waits for requests in flight.</summary>
     public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>How often the live view's event stream (<c>GET /v1/events</c>) sends an update.</summary>
+    public TimeSpan EventsInterval { get; init; } = TimeSpan.FromMilliseconds(500);
+
     /// <summary>Reads the settings from <paramref name="configuration"/>; missing keys keep their defaults.</summary>
     /// <param name="configuration">The host's configuration.</param>
     /// <param name="sourceOf">Names where a setting came from (a file, a variable), for messages; null leaves it out.</param>
@@ -55,6 +58,9 @@ internal sealed record HttpSettings
             MaxFileSize = reader.Bytes("max-file-size") ?? defaults.MaxFileSize,
             Mount = section["mount"] ?? defaults.Mount,
             ShutdownTimeout = reader.Duration("shutdown-timeout") ?? defaults.ShutdownTimeout,
+            EventsInterval = reader.Duration("events-interval") is { } interval
+                ? (interval >= TimeSpan.FromMilliseconds(100) ? interval : throw new ConfigException(sourceOf?.Invoke("actorpager.http.events-interval"), "actorpager.http.events-interval", $"expected at least 100ms (a few updates a second at most), got {interval.TotalMilliseconds} ms"))
+                : defaults.EventsInterval,
         };
     }
 

@@ -395,6 +395,9 @@ internal sealed class PageServer : IAsyncDisposable
     /// <summary>The shard region (cluster) or the local router that files' requests go to; set when the node starts.</summary>
     public IActorRef? Files { get; private set; }
 
+    /// <summary>The producer of the live view's events (<c>GET /v1/events</c>); set by <see cref="Create"/>.</summary>
+    internal Ui.LiveFeed Feed { get; private set; } = null!;
+
     /// <summary>The files this node owns; set when the node starts.</summary>
     public Ownership? Owners { get; private set; }
 
@@ -491,7 +494,8 @@ internal sealed class PageServer : IAsyncDisposable
         // Then the token: every route but /healthz.
         app.Use(async (context, next) =>
         {
-            if (!context.Request.Path.Equals("/healthz", StringComparison.Ordinal) && !server.Service.Authorized(context.Request.Headers.Authorization))
+            // The live view's static files hold no data (a browser's navigation cannot send a token); the data they fetch needs it.
+            if (!context.Request.Path.Equals("/healthz", StringComparison.Ordinal) && !Ui.UiRoutes.IsUiPath(context.Request.Path) && !server.Service.Authorized(context.Request.Headers.Authorization))
             {
                 context.Response.Headers.WWWAuthenticate = "Bearer";
                 await Problems.WriteAsync(context, StatusCodes.Status401Unauthorized, context.Request.Headers.Authorization.Count == 0
@@ -547,8 +551,14 @@ internal sealed class PageServer : IAsyncDisposable
 
             await context.Response.WriteAsJsonAsync(page, ApiJson.Options).ConfigureAwait(false);
         }));
+
+        // The live view (/ui) and its event stream (/v1/events): one producer for every page; at
+        // shutdown it ends the streams, so Kestrel's graceful stop does not wait for them.
+        server.Feed = new Ui.LiveFeed(server);
+        app.Lifetime.ApplicationStopping.Register(server.Feed.Close);
+        Ui.UiRoutes.Map(app, server, server.Feed);
         app.MapFallback(context => Problems.WriteAsync(context, StatusCodes.Status404NotFound,
-            $"no route {context.Request.Method} {context.Request.Path}: the API has /v1/files/{{path}}, /v1/objects, /v1/cluster, /metrics and /healthz"));
+            $"no route {context.Request.Method} {context.Request.Path}: the API has /v1/files/{{path}}, /v1/objects, /v1/cluster, /v1/events, /metrics and /healthz, and the live view /ui"));
     }
 
     private static async Task OnlyGet(HttpContext context, RouteKind route, Func<Task> handle)

@@ -6,7 +6,7 @@ namespace ActorPager.Harness.Exploration;
 /// <summary>
 /// What <c>actorpager check</c> does: runs the conformance scenarios against a pager, and on a
 /// violation shrinks the schedule, checks that replaying the seed reproduces it, and writes the
-/// trace as text and as an HTML sequence diagram.
+/// trace as text and as an HTML page (one column per actor, the shrunk trace beside the original).
 /// </summary>
 public static class ConformanceCheck
 {
@@ -14,7 +14,7 @@ public static class ConformanceCheck
     /// <param name="pager">Makes the pager (once per run).</param>
     /// <param name="seeds">Runs per scenario.</param>
     /// <param name="strategy">How schedules are chosen.</param>
-    /// <param name="htmlDirectory">Where the HTML trace of a violation is written.</param>
+    /// <param name="htmlDirectory">Where the text report and the HTML trace page of a violation are written.</param>
     /// <param name="output">Where the report goes.</param>
     /// <param name="explorer">The explorer to run on; one of its own (disposed before returning) when null.</param>
     public static int Run(Func<IPager> pager, int seeds, ExplorationStrategy strategy, string htmlDirectory, TextWriter output, Explorer? explorer = null)
@@ -47,10 +47,13 @@ public static class ConformanceCheck
                 output.WriteLine("  " + line);
             }
 
+            // Beside each other: the text report (original and shrunk traces) and the HTML trace page, which the live view's Trace tab also opens.
             Directory.CreateDirectory(htmlDirectory);
-            var file = Path.Combine(htmlDirectory, $"{Sanitize(name)}-{scenario.Name}-seed{violation.Seed}.html");
-            File.WriteAllText(file, TraceRenderer.ToHtml(shortest, $"{name}: {scenario.Name}, rule {shortest.Rule}"));
-            output.WriteLine($"  html: {file}");
+            var stem = Path.Combine(htmlDirectory, $"{Sanitize(name)}-{scenario.Name}-seed{violation.Seed}");
+            File.WriteAllText(stem + ".txt", $"{name}: {scenario.Name}\n\noriginal:\n{TraceRenderer.ToText(violation)}\nshrunk:\n{TraceRenderer.ToText(shortest)}");
+            File.WriteAllText(stem + ".html", TraceRenderer.ToPage(violation, shortest, $"{name}: {scenario.Name}, rule {shortest.Rule}", name, scenario.Name));
+            output.WriteLine($"  text: {stem}.txt");
+            output.WriteLine($"  html: {stem}.html");
             return 1;
         }
 

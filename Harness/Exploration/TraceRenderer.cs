@@ -6,7 +6,7 @@ using ActorPager.Harness.Dispatch;
 namespace ActorPager.Harness.Exploration;
 
 /// <summary>Renders a violation's trace as text, or as a self-contained HTML page with a sequence diagram.</summary>
-public static class TraceRenderer
+public static partial class TraceRenderer
 {
     /// <summary>The trace as text: the violation, then one delivery per line, the violating step marked.</summary>
     public static string ToText(Violation violation)

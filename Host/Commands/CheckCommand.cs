@@ -17,12 +17,14 @@ internal static class CheckCommand
         var seeds = new Option<int>("--seeds") { Description = "Runs per scenario.", DefaultValueFactory = _ => 1000 };
         var strategy = new Option<string>("--strategy") { Description = "random, pct or exhaustive.", DefaultValueFactory = _ => "random" };
         var mutants = new Option<bool>("--mutants") { Description = $"Run the deliberately broken pagers instead: one line per mutant (at most {MutantSeedCap} runs per scenario)." };
-        var html = new Option<string>("--html") { Description = "Directory for the HTML trace of a violation.", DefaultValueFactory = _ => Path.Combine(Path.GetTempPath(), "actorpager-check") };
+        var mutant = new Option<string?>("--mutant") { Description = "Check one deliberately broken pager by name, as --pager does (its report, text and HTML trace)." };
+        var html = new Option<string>("--html") { Description = "Directory for the text report and the HTML trace page of a violation (the live view /ui opens it too).", DefaultValueFactory = _ => Path.Combine(Path.GetTempPath(), "actorpager-check") };
         var command = new Command("check", "Explore the pager protocol's conformance scenarios under many schedules and check every rule.");
         command.Options.Add(pager);
         command.Options.Add(seeds);
         command.Options.Add(strategy);
         command.Options.Add(mutants);
+        command.Options.Add(mutant);
         command.Options.Add(html);
         command.SetAction(parse => Run(
             parse.GetValue(pager),
@@ -31,7 +33,8 @@ internal static class CheckCommand
             parse.GetValue(mutants),
             parse.GetValue(html)!,
             Console.Out,
-            Console.Error));
+            Console.Error,
+            parse.GetValue(mutant)));
         return command;
     }
 
@@ -40,7 +43,7 @@ internal static class CheckCommand
     /// to <paramref name="error"/>: 0 when no rule broke (every mutant was caught), 1 when one did
     /// (a mutant escaped), 2 for bad arguments.
     /// </summary>
-    internal static int Run(string? pager, int seeds, string strategy, bool mutants, string html, TextWriter output, TextWriter error)
+    internal static int Run(string? pager, int seeds, string strategy, bool mutants, string html, TextWriter output, TextWriter error, string? mutant = null)
     {
         ExplorationStrategy? kind = strategy switch
         {
@@ -73,10 +76,18 @@ internal static class CheckCommand
             return all ? 0 : 1;
         }
 
+        if (mutant is not null && (pager is not null || mutants))
+        {
+            error.WriteLine("check: --mutant checks one mutant; give it without --pager and --mutants");
+            return 2;
+        }
+
         Func<IPager> factory;
         try
         {
-            factory = pager is { } spec ? ConformanceCheck.LoadPager(spec) : () => GenericPager.Instance;
+            factory = mutant is not null
+                ? Mutants.All.FirstOrDefault(m => m.Name == mutant)?.Create ?? throw new ArgumentException($"--mutant: no mutant '{mutant}'; the mutants are {string.Join(", ", Mutants.All.Select(m => m.Name))}")
+                : pager is { } spec ? ConformanceCheck.LoadPager(spec) : () => GenericPager.Instance;
         }
         catch (ArgumentException ex)
         {

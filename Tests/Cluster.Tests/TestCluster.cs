@@ -19,6 +19,9 @@ internal sealed class TestCluster : IAsyncDisposable
     /// <summary>The database every node shares.</summary>
     private readonly TestDatabase _database;
 
+    /// <summary>Held from the start until disposed: no other test cluster runs on the machine meanwhile.</summary>
+    private ClusterTestLock? _machine;
+
     private TestCluster(TestDatabase database, IReadOnlyList<ClusterNode> nodes)
     {
         _database = database;
@@ -54,6 +57,7 @@ internal sealed class TestCluster : IAsyncDisposable
     /// </summary>
     public async Task StartAsync()
     {
+        _machine ??= await ClusterTestLock.AcquireAsync();
         var clock = Stopwatch.StartNew();
         var first = Nodes[0];
         await Task.WhenAll(Nodes.Select(n => n.StartAsync(n.ServeArguments(_database.ConnectionString, [first]))));
@@ -130,12 +134,14 @@ internal sealed class TestCluster : IAsyncDisposable
     /// <summary>Every node's recent logs, for a failure's report.</summary>
     public string Logs(int lines = 150) => string.Join(Environment.NewLine, Nodes.Select(n => n.Logs(lines)));
 
-    /// <summary>Kills every node's processes.</summary>
+    /// <summary>Kills every node's processes, then lets the next test cluster start.</summary>
     public async ValueTask DisposeAsync()
     {
         foreach (var node in Nodes)
         {
             await node.DisposeAsync();
         }
+
+        _machine?.Dispose();
     }
 }

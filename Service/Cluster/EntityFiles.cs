@@ -68,7 +68,7 @@ internal sealed class EntityFiles(IActorRef target, Ownership owners, ClusterSet
     public async Task<IReadOnlyList<PageInfo>> PagesAsync(string path, long first, int count)
     {
         var pages = await AskAsync<FileProtocol.Pages>(new FileProtocol.GetPages(path, first, count)).ConfigureAwait(false);
-        return [.. pages.Entries.Select(p => new PageInfo(p.PIndex, p.Resident, p.Valid, p.Dirty, p.Busy, p.Queue))];
+        return [.. pages.Entries.Select(p => new PageInfo(p.PIndex, p.Resident, p.Valid, p.Dirty, p.Busy, p.Queue, p.Mapped))];
     }
 
     /// <inheritdoc />

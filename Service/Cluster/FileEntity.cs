@@ -277,7 +277,7 @@ internal sealed class FileEntity : UntypedPersistentActor
                 return (new FileProtocol.Stat(s.SizeBytes, s.SizePages, s.Resident, s.Dirty, s.Busy, s.Pip, s.RefCount, s.Active, s.Inactive, s.Laundry, _node.Name, _generation), null);
             case FileProtocol.GetPages pages:
                 var states = await file.PageStatesAsync(pages.First, pages.Count).ConfigureAwait(false);
-                return (new FileProtocol.Pages([.. states.Select(p => new FileProtocol.PageEntry(p.PIndex, p.Resident, p.Valid, p.Dirty, p.Busy, p.Queue))]), null);
+                return (new FileProtocol.Pages([.. states.Select(p => new FileProtocol.PageEntry(p.PIndex, p.Resident, p.Valid, p.Dirty, p.Busy, p.Queue, p.Mapped))]), null);
             default:
                 throw new InvalidOperationException($"unknown file command {command.GetType().Name}");
         }

@@ -48,7 +48,7 @@ internal static class FileProtocol
     internal sealed record Stat(long SizeBytes, long SizePages, int Resident, int Dirty, int Busy, int Pip, int RefCount, int Active, int Inactive, int Laundry, string Owner, long Generation);
 
     /// <summary>One page's state in a <see cref="Pages"/> answer.</summary>
-    internal sealed record PageEntry(long PIndex, bool Resident, byte Valid, byte Dirty, string Busy, string Queue);
+    internal sealed record PageEntry(long PIndex, bool Resident, byte Valid, byte Dirty, string Busy, string Queue, bool Mapped);
 
     /// <summary>A page-states answer.</summary>
     internal sealed record Pages(PageEntry[] Entries);

@@ -162,6 +162,7 @@ public sealed class FileProtocolSerializer : SerializerWithStringManifest
                     w.Write(p.Dirty);
                     w.Write(p.Busy);
                     w.Write(p.Queue);
+                    w.Write(p.Mapped);
                 }
 
                 break;
@@ -224,7 +225,7 @@ public sealed class FileProtocolSerializer : SerializerWithStringManifest
         var entries = new FileProtocol.PageEntry[r.ReadInt32()];
         for (var i = 0; i < entries.Length; i++)
         {
-            entries[i] = new FileProtocol.PageEntry(r.ReadInt64(), r.ReadBoolean(), r.ReadByte(), r.ReadByte(), r.ReadString(), r.ReadString());
+            entries[i] = new FileProtocol.PageEntry(r.ReadInt64(), r.ReadBoolean(), r.ReadByte(), r.ReadByte(), r.ReadString(), r.ReadString(), r.ReadBoolean());
         }
 
         return new FileProtocol.Pages(entries);

@@ -90,9 +90,7 @@ internal static class PageCells
     /// <summary>The cell of <paramref name="page"/>.</summary>
     public static PageCell From(PageInfo page)
     {
-        // The pager keeps no table of mapped pages on this branch: once PageInfo carries one (its
-        // Mapped, filled by FileTable and by the entities' FileProtocol.PageEntry), this is the line to change.
-        const bool mapped = false;
+        var mapped = page.Mapped;
         return new PageCell(page.Index, Classify(page.Resident, page.Valid, page.Dirty, page.Busy, mapped), page.Resident, page.Valid, page.Dirty, page.Busy, page.Queue, mapped);
     }
 }

@@ -200,8 +200,8 @@ public sealed class FileEntityTests : Akka.TestKit.Xunit2.TestKit, IDisposable
         var data = (FileProtocol.Data)RoundTrip(new FileProtocol.Data([9, 8, 7, 6], 2));
         Assert.Equal([9, 8], data.Bytes);
         Assert.Equal(2, data.Length);
-        var pages = (FileProtocol.Pages)RoundTrip(new FileProtocol.Pages([new(1, true, 255, 1, "xbusy", "active"), new(2, false, 0, 0, "", "")]));
-        Assert.Equal([new(1, true, 255, 1, "xbusy", "active"), new(2, false, 0, 0, "", "")], pages.Entries);
+        var pages = (FileProtocol.Pages)RoundTrip(new FileProtocol.Pages([new(1, true, 255, 1, "none", "active", true), new(2, false, 0, 0, "", "", false)]));
+        Assert.Equal([new(1, true, 255, 1, "none", "active", true), new(2, false, 0, 0, "", "", false)], pages.Entries);
     }
 
     private object RoundTrip(object message)

@@ -13,7 +13,7 @@ namespace ActorPager.Ui.Tests;
 public sealed class LiveViewTests
 {
     [BrowserFact]
-    public async Task FilesView_WriteThroughTheApi_PageMapShowsDirtyPagesThenCleanOnes()
+    public async Task FilesView_WriteThroughTheApi_PageMapShowsDirtyPagesThenCleanMappedOnes()
     {
         await WithServerAsync(TokenServer.Token, async (server, browser) =>
         {
@@ -30,15 +30,16 @@ public sealed class LiveViewTests
             Assert.Contains("dirty (3)", browser.ById("legend").Text, StringComparison.Ordinal);
             browser.Screenshot("pagemap");
 
-            // A sync writes them back: the same map redraws them clean.
+            // A sync writes them back: the same map redraws them clean, and mapped (the writes
+            // mapped them: clients read them with no message, docs/pager.md).
             await server.Client.SyncAsync("ui/map.bin");
-            WaitForStates(browser, "clean", 3);
+            WaitForStates(browser, "mapped", 3);
             Assert.Empty(browser.Driver.FindElements(By.CssSelector("#pagemap-grid [data-state='dirty']")));
 
             // Each cell says its state in a letter and in words, not by colour alone.
-            var cell = browser.Driver.FindElement(By.CssSelector("#pagemap-grid [data-state='clean']"));
-            Assert.Equal("C", cell.Text);
-            Assert.StartsWith("page 0: clean", cell.GetDomAttribute("aria-label"), StringComparison.Ordinal);
+            var cell = browser.Driver.FindElement(By.CssSelector("#pagemap-grid [data-state='mapped']"));
+            Assert.Equal("M", cell.Text);
+            Assert.StartsWith("page 0: mapped", cell.GetDomAttribute("aria-label"), StringComparison.Ordinal);
         });
     }
 

@@ -30,6 +30,13 @@ public sealed record PagerOptions
     /// <summary>A fault within this many pages after the last one read is sequential (<c>sequential-window</c>).</summary>
     public int SequentialWindow { get; init; } = 16;
 
+    /// <summary>
+    /// Most pages one read-ahead asks for (<c>read-ahead-max</c>; vm_fault's read-ahead may go past
+    /// a fault's cluster, up to MAXPHYS): a sequential reader's getpages then carry this many pages,
+    /// so fewer round trips bring in the same bytes. At least 1.
+    /// </summary>
+    public int ReadAheadMax { get; init; } = 64;
+
     /// <summary>The page daemon keeps at least this many frames free (<c>free-target</c>); 0 means 5% of the frames.</summary>
     public int FreeTarget { get; init; }
 
@@ -76,6 +83,11 @@ public sealed record PagerOptions
         if (ClusterMax < 1 || ReadBehind < 0 || ReadAhead < 0 || SequentialWindow < 0)
         {
             throw new ArgumentException("actorpager.vm: cluster-max must be at least 1 and read-behind, read-ahead and sequential-window not negative");
+        }
+
+        if (ReadAheadMax < 1)
+        {
+            throw new ArgumentException($"actorpager.vm.read-ahead-max: expected at least 1 page, got {ReadAheadMax}");
         }
     }
 }

@@ -25,6 +25,7 @@ public static class PagerConfiguration
             ReadBehind = config.GetInt($"{Vm}.read-behind"),
             ReadAhead = config.GetInt($"{Vm}.read-ahead"),
             SequentialWindow = config.GetInt($"{Vm}.sequential-window"),
+            ReadAheadMax = config.GetInt($"{Vm}.read-ahead-max"),
             FreeTarget = config.GetInt($"{Vm}.free-target"),
             FreeMin = config.GetInt($"{Vm}.free-min"),
             DirtyAge = config.GetTimeSpan($"{Vm}.dirty-age"),

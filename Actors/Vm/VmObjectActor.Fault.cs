@@ -259,10 +259,11 @@ internal sealed partial class VmObjectActor
     }
 
     /// <summary>
-    /// Read-ahead (VOP_GETPAGES_ASYNC): a cluster from <paramref name="first"/> that no fault
-    /// waits for yet, as the kernel reads ahead of a sequential reader. Only when no getpages of
-    /// this object is out (it would be refused or park), and it stops at EOF, at the first resident
-    /// page and when free frames are short (fewer than a cluster above the laundering minimum):
+    /// Read-ahead (VOP_GETPAGES_ASYNC): up to <c>read-ahead-max</c> pages from <paramref name="first"/>
+    /// that no fault waits for yet, as the kernel reads ahead of a sequential reader. Only when no
+    /// getpages of this object is out (it would be refused or park), and it stops at EOF, at the
+    /// first resident page and when free frames are short (fewer than read-ahead-max above the
+    /// laundering minimum):
     /// a read-ahead must never take the frames a demand fault needs. It holds one pip unit, like a
     /// fault, so a destroy waits for it. The page it starts from is the mark: a read that reaches
     /// it asks for the next cluster (<see cref="ReadAheadMarkReached"/>).
@@ -270,13 +271,13 @@ internal sealed partial class VmObjectActor
     private void StartReadAhead(long first)
     {
         if (_dead || _vnode is null || _getPagesOut > 0 || _options.ReadAhead == 0 || first >= _sizePages || _pages.ContainsKey(first)
-            || _memory.FreeCount < _options.ClusterMax + _options.EffectiveFreeMin)
+            || _memory.FreeCount < _options.ReadAheadMax + _options.EffectiveFreeMin)
         {
             return;
         }
 
         var last = first - 1;
-        while (last + 1 < _sizePages && last + 1 - first < _options.ClusterMax && !_pages.ContainsKey(last + 1) && TryAllocatePage(last + 1, out _))
+        while (last + 1 < _sizePages && last + 1 - first < _options.ReadAheadMax && !_pages.ContainsKey(last + 1) && TryAllocatePage(last + 1, out _))
         {
             last++;
         }

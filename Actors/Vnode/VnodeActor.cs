@@ -289,9 +289,11 @@ internal sealed partial class VnodeActor : ActorBase, IWithUnboundedStash
             return $"{vop} {requestId}: no pages";
         }
 
-        if (pages.Length > _settings.ClusterMax)
+        // A getpages may be a read-ahead, up to read-ahead-max pages; a putpages is one cluster.
+        var limit = vop == "getpages" ? Math.Max(_settings.ClusterMax, _settings.Options.ReadAheadMax) : _settings.ClusterMax;
+        if (pages.Length > limit)
         {
-            return $"{vop} {requestId}: {pages.Length} pages exceed the cluster limit of {_settings.ClusterMax}";
+            return $"{vop} {requestId}: {pages.Length} pages exceed the limit of {limit} (cluster-max, or read-ahead-max for a getpages)";
         }
 
         if (count != pages.Length * PageSize)

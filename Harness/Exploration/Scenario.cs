@@ -21,6 +21,7 @@ public abstract class Scenario
         ClusterMax = 4,
         ReadBehind = 1,
         ReadAhead = 2,
+        ReadAheadMax = 4,
         DaemonInterval = TimeSpan.FromHours(1),
         DirtyAge = TimeSpan.FromHours(2),
     };

@@ -170,10 +170,17 @@ public sealed class BadRequestTests(ITestOutputHelper output) : PagerTestKit(out
     }
 
     [Fact]
-    public void GetPages_MoreThanAClusterHolds_Rejected()
+    public void GetPages_MoreThanAReadAheadHolds_Rejected()
     {
         var (rig, file) = Setup();
-        AssertRejected(rig, file, file.Vnode, new VnodeProtocol.GetPages(905, file.VmObject, Descriptors(0, 17), 17 * Page, 0, 0), "exceed the cluster limit");
+        AssertRejected(rig, file, file.Vnode, new VnodeProtocol.GetPages(905, file.VmObject, Descriptors(0, 65), 65 * Page, 0, 0), "exceed the limit of 64");
+    }
+
+    [Fact]
+    public void PutPages_MoreThanAClusterHolds_Rejected()
+    {
+        var (rig, file) = Setup();
+        AssertRejected(rig, file, file.Vnode, new VnodeProtocol.PutPages(906, file.VmObject, Descriptors(0, 17), 17 * Page, PutFlags.Sync, 0), "exceed the limit of 16");
     }
 
     [Fact]

@@ -301,7 +301,8 @@ public sealed class FaultTests(ITestOutputHelper output) : PagerTestKit(output)
         const long pages = 256;
         for (var seed = 1; seed <= 10; seed++)
         {
-            var rig = StartRig(seed, frames: 320);
+            // Read-ahead asks for one cluster's worth here, so every getpages is a cluster.
+            var rig = StartRig(seed, frames: 320, configure: o => o with { ReadAheadMax = 16 });
             rig.Fill("f", pages * Page);
             var file = rig.Open("f");
             var bytes = new byte[pages * Page];

@@ -17,12 +17,32 @@ public sealed class ReadAheadTests(ITestOutputHelper output) : PagerTestKit(outp
 
     private static List<(long, long)> Runs(Rig rig) => rig.Recorder.Gets.Select(g => (g.First, g.Last)).ToList();
 
+    /// <summary>Read-aheads of one cluster (16 pages), as the tests below count them; <see cref="ReadAhead_AsksForReadAheadMaxPages"/> takes the default.</summary>
+    private static PagerOptions Sixteen(PagerOptions options) => options with { ReadAheadMax = 16 };
+
+    [Fact]
+    public void ReadAhead_AsksForReadAheadMaxPages()
+    {
+        var rig = StartRig(frames: 256);
+        Assert.Equal(64, rig.Pager.Options.ReadAheadMax);
+        rig.Fill("f", 200 * Page);
+        var file = rig.Open("f");
+        Assert.Equal(16 * Page, Read(rig, file, 0, 16).Bytes);
+        rig.Settle();
+
+        // The fault's clusters stay within cluster-max; the read-ahead after them takes 64 pages.
+        Assert.Equal([(0L, 8L), (9L, 24L), (25L, 88L)], Runs(rig));
+        Assert.Equal((1L, 64L), (rig.Memory.Metrics.ReadAheads, rig.Memory.Metrics.ReadAheadPages));
+        rig.AssertQuiet(file.VmObject);
+        rig.AssertClean();
+    }
+
     [Fact]
     public void Read_Sequential_TheNextClusterIsReadAheadAndTheReaderFindsItResident()
     {
         for (var seed = 1; seed <= 10; seed++)
         {
-            var rig = StartRig(seed, frames: 128);
+            var rig = StartRig(seed, frames: 128, configure: Sixteen);
             rig.Fill("f", 64 * Page);
             var file = rig.Open("f");
 
@@ -47,7 +67,7 @@ public sealed class ReadAheadTests(ITestOutputHelper output) : PagerTestKit(outp
     [Rule(14)]
     public void ReadAhead_StopsAtEof()
     {
-        var rig = StartRig(frames: 128);
+        var rig = StartRig(frames: 128, configure: Sixteen);
         rig.Fill("f", 30 * Page);
         var file = rig.Open("f");
         Read(rig, file, 0, 16);
@@ -61,7 +81,7 @@ public sealed class ReadAheadTests(ITestOutputHelper output) : PagerTestKit(outp
     [Rule(21)]
     public void ReadAhead_StopsAtTheFirstResidentPage()
     {
-        var rig = StartRig(frames: 128);
+        var rig = StartRig(frames: 128, configure: Sixteen);
         rig.Fill("f", 64 * Page);
         var file = rig.Open("f");
         // Page 30 made resident without a read (a whole-page write needs none).
@@ -77,7 +97,7 @@ public sealed class ReadAheadTests(ITestOutputHelper output) : PagerTestKit(outp
     public void ReadAhead_FramesShort_NoReadAhead()
     {
         // 40 frames: after the reader's 25 pages, 15 are free, fewer than a cluster (16) above the minimum.
-        var rig = StartRig(frames: 40);
+        var rig = StartRig(frames: 40, configure: Sixteen);
         rig.Fill("f", 64 * Page);
         var file = rig.Open("f");
         Read(rig, file, 0, 16);
@@ -92,7 +112,7 @@ public sealed class ReadAheadTests(ITestOutputHelper output) : PagerTestKit(outp
     [Rule(13)]
     public void ReadAhead_InFlight_HoldsOnePipUnitUntilItsAnswer()
     {
-        var rig = StartRig(io: IoMode.Manual, frames: 128);
+        var rig = StartRig(io: IoMode.Manual, frames: 128, configure: Sixteen);
         rig.Fill("f", 64 * Page);
         var file = rig.Open("f");
         var read = rig.Send(file.VmObject, new VmObjectProtocol.Read(0, new byte[16 * Page]));

@@ -57,7 +57,23 @@ public sealed class PagerFile : IAsyncDisposable
             return ReadSteppedAsync(map, hooks, offset, destination);
         }
 
-        return TryReadMapped(offset, destination.Span, out var bytes) ? Task.FromResult(bytes) : ReadByMessageAsync(offset, destination);
+        return TryReadMapped(offset, destination.Span, out var bytes) ? Completed(bytes) : ReadByMessageAsync(offset, destination);
+    }
+
+    /// <summary>The last completed answer of a mapped read, reused while reads return the same count (no task allocated per read).</summary>
+    private Task<int>? _lastMapped;
+
+    private Task<int> Completed(int bytes)
+    {
+        var last = Volatile.Read(ref _lastMapped);
+        if (last is not null && last.Result == bytes)
+        {
+            return last;
+        }
+
+        last = Task.FromResult(bytes);
+        Volatile.Write(ref _lastMapped, last);
+        return last;
     }
 
     /// <summary>

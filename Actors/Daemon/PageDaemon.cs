@@ -38,7 +38,8 @@ public sealed class PageDaemon : ActorBase, IWithTimers
     /// <inheritdoc />
     protected override void PreStart()
     {
-        _memory.Daemon = Self;
+        // PhysicalMemory.Daemon was set when this actor was made (PagerSystem), before any fault
+        // could need it.
         Timers.StartPeriodicTimer("tick", Tick.Instance, _options.DaemonInterval);
     }
 

@@ -33,8 +33,11 @@ internal sealed partial class PagerMonitor
     /// <summary>Per object, its pages whose last version is still current.</summary>
     private readonly Dictionary<string, Dictionary<long, Version>> _contentOpen = new(StringComparer.Ordinal);
 
-    /// <summary>Each standing mapping's bytes when the monitor first saw it (rule 60), by object and page.</summary>
-    private readonly Dictionary<(string Object, long PIndex), (int Frame, uint Generation, byte[] Bytes)> _mapped = [];
+    /// <summary>A standing mapping and the page's bytes when the monitor first saw it.</summary>
+    private sealed record MappedBytes(int Frame, uint Generation, byte[] Bytes);
+
+    /// <summary>Each object's standing mappings (rule 60), by page.</summary>
+    private readonly Dictionary<string, Dictionary<long, MappedBytes>> _mapped = new(StringComparer.Ordinal);
 
     /// <summary>The dispatcher's step count, for mapped reads that begin and end inside external steps.</summary>
     public Func<long>? Steps { get; init; }
@@ -78,10 +81,10 @@ internal sealed partial class PagerMonitor
     private void CheckMappings(string path, VmObjectActor obj, VmObjectSnapshot state, long step)
     {
         Dictionary<long, PageSnapshot>? pages = null;
-        var seen = 0;
+        var before = _mapped.GetValueOrDefault(path);
+        var now = new Dictionary<long, MappedBytes>();
         foreach (var (pindex, frame, generation, current) in obj.Mappings())
         {
-            seen++;
             pages ??= state.Pages.ToDictionary(p => p.PIndex);
             var why =
                 state.Dead ? "its object is dead"
@@ -97,55 +100,25 @@ internal sealed partial class PagerMonitor
             }
 
             var bytes = obj.PageBytes(pindex);
-            if (_mapped.TryGetValue((path, pindex), out var known) && known.Frame == frame && known.Generation == generation)
+            if (before is not null && before.TryGetValue(pindex, out var known) && known.Frame == frame && known.Generation == generation)
             {
                 if (!bytes.SequenceEqual(known.Bytes))
                 {
                     throw new RuleViolatedException(60, $"{path}: page {pindex}'s bytes changed while it stayed mapped (frame {frame}, generation {generation}): a reader copying it would see them change");
                 }
+
+                now[pindex] = known;
             }
             else
             {
-                if (_mapped.ContainsKey((path, pindex)))
-                {
-                    // Unmapped and mapped again within the turn (a write to it, say).
-                    _unmapped++;
-                }
-
-                _mapped[(path, pindex)] = (frame, generation, bytes.ToArray());
+                now[pindex] = new MappedBytes(frame, generation, bytes.ToArray());
             }
         }
 
-        if (seen < CountMapped(path))
-        {
-            ForgetUnmapped(path, obj);
-        }
-
+        // Mappings gone, or unmapped and mapped again within the turn (a write to the page, say).
+        _unmapped += before?.Count(m => !now.TryGetValue(m.Key, out var after) || after != m.Value) ?? 0;
+        _mapped[path] = now;
         RecordContent(path, obj, state, step);
-    }
-
-    private int CountMapped(string path)
-    {
-        var n = 0;
-        foreach (var key in _mapped.Keys)
-        {
-            if (key.Object == path)
-            {
-                n++;
-            }
-        }
-
-        return n;
-    }
-
-    private void ForgetUnmapped(string path, VmObjectActor obj)
-    {
-        var now = obj.Mappings().Select(m => m.PIndex).ToHashSet();
-        foreach (var key in _mapped.Keys.Where(k => k.Object == path && !now.Contains(k.PIndex)).ToList())
-        {
-            _mapped.Remove(key);
-            _unmapped++;
-        }
     }
 
     /// <summary>Notes each fully valid page's content when it differs from the last seen; pages gone or invalid end their version.</summary>
@@ -207,10 +180,7 @@ internal sealed partial class PagerMonitor
             }
         }
 
-        foreach (var key in _mapped.Keys.Where(k => k.Object == path).ToList())
-        {
-            _mapped.Remove(key);
-        }
+        _mapped.Remove(path);
     }
 
     /// <summary>A mapped read begins: the last step whose outcome it can see.</summary>

@@ -89,6 +89,15 @@ public sealed class MonitorUnitTests(ITestOutputHelper output) : Akka.TestKit.Xu
     }
 
     [Fact]
+    public void OnGetPagesSent_RefusedWhileAnExtendingSetSizeHoldsTheVnode_NotCheckedAgainstTheOldSize()
+    {
+        // The object grew first; its getpages meets the vnode still in the SetSize turn, is
+        // refused, and is checked when sent again, against the size it then meets.
+        var monitor = new PagerMonitor(4096, null);
+        Assert.Null(Record.Exception(() => monitor.OnGetPagesSent(Get(1, 3), Vnode(3 * 4096), refused: true)));
+    }
+
+    [Fact]
     public void OnGetPagesSent_ReqPageOnPartialLastPage_StaysQuiet()
     {
         var monitor = new PagerMonitor(4096, null);

@@ -486,8 +486,11 @@ internal sealed class PageServer : IAsyncDisposable
             }
             finally
             {
-                var route = context.Items.TryGetValue(PageService.RouteItem, out var r) && r is RouteKind kind ? kind : RouteKind.Other;
-                server.Service.Histograms.Observe(route, Stopwatch.GetTimestamp() - started, context.Response.StatusCode);
+                if (!context.Items.ContainsKey(Ui.UiRoutes.StreamItem))
+                {
+                    var route = context.Items.TryGetValue(PageService.RouteItem, out var r) && r is RouteKind kind ? kind : RouteKind.Other;
+                    server.Service.Histograms.Observe(route, Stopwatch.GetTimestamp() - started, context.Response.StatusCode);
+                }
             }
         });
 

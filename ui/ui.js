@@ -143,6 +143,8 @@
 
   function handle(name, data) {
     if (name === 'snapshot') {
+      // A snapshot is an update that worked: clear an earlier "the last update failed".
+      setStatus('live, updates from ' + location.host, 'live');
       state.objects = data.objects;
       $('node').textContent = data.node === 'local' ? '(one node)' : '\u2014 node ' + shortNode(data.node);
       const g = data.gauges;

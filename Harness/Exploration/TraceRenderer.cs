@@ -5,7 +5,7 @@ using ActorPager.Harness.Dispatch;
 
 namespace ActorPager.Harness.Exploration;
 
-/// <summary>Renders a violation's trace as text, or as a self-contained HTML page with a sequence diagram.</summary>
+/// <summary>Renders a violation's trace as text, as the self-contained trace page <c>check</c> writes (one column per actor, a row per delivery), or as the older XHTML sequence diagram (<see cref="ToHtml"/>).</summary>
 public static partial class TraceRenderer
 {
     /// <summary>The trace as text: the violation, then one delivery per line, the violating step marked.</summary>

@@ -64,6 +64,12 @@ internal static class CheckCommand
             return 2;
         }
 
+        if (mutant is not null && (pager is not null || mutants))
+        {
+            error.WriteLine("check: --mutant checks one mutant; give it without --pager and --mutants");
+            return 2;
+        }
+
         if (mutants)
         {
             var all = true;
@@ -74,12 +80,6 @@ internal static class CheckCommand
             }
 
             return all ? 0 : 1;
-        }
-
-        if (mutant is not null && (pager is not null || mutants))
-        {
-            error.WriteLine("check: --mutant checks one mutant; give it without --pager and --mutants");
-            return 2;
         }
 
         Func<IPager> factory;

@@ -144,8 +144,10 @@ internal sealed class LiveFeed
             {
                 await tick().ConfigureAwait(false);
             }
-            catch (Exception e) when (e is not OperationCanceledException)
+            catch (Exception e) when (!stop.IsCancellationRequested)
             {
+                // Any failure while the loop should run, a cancellation from inside the tick too
+                // (its own time-out): the loop must live on, or open pages would hear nothing again.
                 // A tick that failed (the actor system stopping, say) says so to every page and tries again next time.
                 Broadcast(Frame("problem", new { detail = $"{e.GetType().Name}: {e.Message}" }), null);
             }

@@ -53,7 +53,7 @@ internal sealed record LivePageMap(string Path, long Size, long SizePages, strin
 /// <param name="Dirty">Dirty block mask.</param>
 /// <param name="Busy">"none", "exclusive" or "shared(n)".</param>
 /// <param name="Queue">"active", "inactive", "laundry" or "none".</param>
-/// <param name="Mapped">In the object's table of mapped pages (always false until the pager keeps that table).</param>
+/// <param name="Mapped">In the object's table of mapped pages (the pmap): clients read it with no message.</param>
 internal sealed record PageCell(long Index, string State, bool Resident, int Valid, int Dirty, string Busy, string Queue, bool Mapped);
 
 /// <summary>How a page's state becomes one of the map's six states.</summary>

@@ -32,6 +32,9 @@ internal static class UiRoutes
     public static bool IsUiPath(PathString path) =>
         path.Equals(Prefix, StringComparison.Ordinal) || path.StartsWithSegments(Prefix, StringComparison.Ordinal);
 
+    /// <summary>Marks a request that is an event stream: the latency histograms leave it out.</summary>
+    internal static readonly object StreamItem = new();
+
     /// <summary>Maps <c>/ui</c>, <c>/ui/{file}</c> and <c>/v1/events</c>.</summary>
     public static void Map(WebApplication app, PageServer server, LiveFeed feed)
     {
@@ -73,6 +76,8 @@ internal static class UiRoutes
     /// </summary>
     private static async Task EventsAsync(HttpContext context, PageServer server, LiveFeed feed)
     {
+        // A stream lasts as long as its page stays open: that is no request latency.
+        context.Items[StreamItem] = true;
         if (!HttpMethods.IsGet(context.Request.Method))
         {
             context.Response.Headers.Allow = "GET";

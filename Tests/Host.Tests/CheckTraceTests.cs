@@ -70,6 +70,16 @@ public sealed partial class CheckTraceTests
         Assert.Contains("--mutant checks one mutant; give it without --pager and --mutants", error.ToString(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Run_MutantWithMutants_ExitsTwoWithoutRunningAnyMutant()
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        Assert.Equal(2, CheckCommand.Run(null, 10, "random", true, Path.GetTempPath(), output, error, mutant: "free-twice"));
+        Assert.Contains("--mutant checks one mutant; give it without --pager and --mutants", error.ToString(), StringComparison.Ordinal);
+        Assert.Equal("", output.ToString());
+    }
+
     [GeneratedRegex("<script type=\"application/json\" id=\"trace-data\">(?<json>.*?)</script>", RegexOptions.Singleline)]
     private static partial Regex TraceData();
 }

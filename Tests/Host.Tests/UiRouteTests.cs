@@ -117,12 +117,39 @@ public sealed class UiRouteTests(TokenServer fixture) : IClassFixture<TokenServe
     {
         var feed = Server.Server.Feed;
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+
+        // The class's other tests share this server: a stream one of them dropped is counted until
+        // the server sees it close. Wait for those to go, then count exactly.
+        Assert.True(SpinWait.SpinUntil(() => feed.Subscribers == 0, TimeSpan.FromSeconds(30)), $"{feed.Subscribers} streams of earlier tests still open");
         var first = await Server.Http.GetAsync(new Uri("/v1/events", UriKind.Relative), HttpCompletionOption.ResponseHeadersRead, timeout.Token);
         var second = await Server.Http.GetAsync(new Uri("/v1/events?file=shared", UriKind.Relative), HttpCompletionOption.ResponseHeadersRead, timeout.Token);
         Assert.Equal(2, feed.Subscribers);
         first.Dispose();
         second.Dispose();
         Assert.True(SpinWait.SpinUntil(() => feed.Subscribers == 0, TimeSpan.FromSeconds(30)), $"{feed.Subscribers} subscribers left after both pages went");
+    }
+
+    [Fact]
+    public async Task Events_AStreamThatEnded_IsNotARequestInTheLatencyHistograms()
+    {
+        var feed = Server.Server.Feed;
+        Assert.True(SpinWait.SpinUntil(() => feed.Subscribers == 0, TimeSpan.FromSeconds(30)), $"{feed.Subscribers} streams of earlier tests still open");
+        var before = OtherCount(Server.Server.Service.Histograms);
+        using (var stream = await Server.Http.GetAsync(new Uri("/v1/events", UriKind.Relative), HttpCompletionOption.ResponseHeadersRead))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.OK, stream.StatusCode);
+        }
+
+        Assert.True(SpinWait.SpinUntil(() => feed.Subscribers == 0, TimeSpan.FromSeconds(30)), "the stream never closed");
+        Assert.Equal(before, OtherCount(Server.Server.Service.Histograms));
+    }
+
+    /// <summary>The count of requests the histograms put under route "other".</summary>
+    private static string OtherCount(RequestHistograms histograms)
+    {
+        var text = new System.Text.StringBuilder();
+        histograms.Render(text);
+        return text.ToString().Split('\n').Single(l => l.StartsWith("actorpager_http_request_duration_seconds_count{route=\"other\"", StringComparison.Ordinal));
     }
 
     [Fact]
